@@ -1,0 +1,11 @@
+package dev.sparkembed.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code spark-embed bench ...}: the benchmarks; each prints a table and writes JSON. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks: each prints a table and writes a JSON report.",
+    subcommands = {})
+final class BenchCommand {}
