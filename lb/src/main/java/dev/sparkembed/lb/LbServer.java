@@ -10,6 +10,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ public final class LbServer implements AutoCloseable {
   private final HealthChecker healthChecker;
   private final Discovery discovery;
   private final Discovery sourceDiscovery;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private Channel serverChannel;
   private int boundPort;
 
@@ -144,8 +146,12 @@ public final class LbServer implements AutoCloseable {
     return serverChannel.closeFuture();
   }
 
+  /** Stops health checks and discovery, closes every connection; safe to call twice. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     healthChecker.close();
     if (discovery != null) {
       discovery.close();
