@@ -134,6 +134,15 @@ final class LbCommand implements Callable<Integer> {
   String maxBody;
 
   @Option(
+      names = "--max-idle-per-backend",
+      paramLabel = "N",
+      description =
+          "Pooled keep-alive connections per backend and event loop (default "
+              + LbOptions.DEFAULT_MAX_IDLE_PER_BACKEND
+              + ").")
+  String maxIdlePerBackend;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description = "Event loop threads (default: number of cores).")
@@ -179,6 +188,7 @@ final class LbCommand implements Callable<Integer> {
     set(builder, LbOptions.HEADER_TIMEOUT, headerTimeout);
     set(builder, LbOptions.IDLE_TIMEOUT, idleTimeout);
     set(builder, LbOptions.MAX_BODY, maxBody);
+    set(builder, LbOptions.MAX_IDLE_PER_BACKEND, maxIdlePerBackend);
     set(builder, LbOptions.THREADS, threads);
     return builder.build();
   }
