@@ -212,6 +212,17 @@ class LbFrontendHandlerTest {
   }
 
   @Test
+  void expectContinueOverTheLimitGets413WithoutTheBody() throws Exception {
+    FullHttpResponse response =
+        one(
+            "POST /v1/embeddings HTTP/1.1\r\nHost: lb\r\nExpect: 100-continue\r\n"
+                + "Content-Length: 5000\r\n\r\n");
+    assertThat(response.status().code()).isEqualTo(413);
+    assertThat(errorMessage(response))
+        .isEqualTo("Request body is larger than the load balancer's limit of 1024 bytes");
+  }
+
+  @Test
   void malformedRequestGets400AndCloses() throws Exception {
     FullHttpResponse response =
         one("GET /x HTTP/1.1\r\nHost: lb\r\nX-Big: " + "y".repeat(20_000) + "\r\n\r\n");
