@@ -83,10 +83,6 @@ public final class Backend {
     return lastError;
   }
 
-  synchronized int consecutiveFailures() {
-    return consecutiveFailures;
-  }
-
   Set<Source> sources() {
     return sources;
   }

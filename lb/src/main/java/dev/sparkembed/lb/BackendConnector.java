@@ -106,12 +106,6 @@ final class BackendConnector {
                 }));
   }
 
-  /** Idle connections on {@code loop} (for tests and metrics); must be called on the loop. */
-  int idleCount(EventLoop loop, BackendAddress backend) {
-    ArrayDeque<Channel> pooled = idleOf(loop).get(backend);
-    return pooled == null ? 0 : pooled.size();
-  }
-
   private Map<BackendAddress, ArrayDeque<Channel>> idleOf(EventLoop loop) {
     return idle.computeIfAbsent(loop, k -> new HashMap<>());
   }

@@ -39,11 +39,6 @@ final class LbMetrics {
     openConnections.decrementAndGet();
   }
 
-  long requestCount(String backend, int status) {
-    LongAdder adder = requests.get(backend + '\u0000' + status);
-    return adder == null ? 0 : adder.sum();
-  }
-
   /** The Prometheus exposition text: counters above plus per-backend gauges from {@code pool}. */
   String render(BackendPool pool) {
     StringBuilder out = new StringBuilder(1024);
