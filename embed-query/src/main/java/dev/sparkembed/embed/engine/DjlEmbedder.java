@@ -75,6 +75,9 @@ final class DjlEmbedder implements Embedder {
     if (!engine.isOnClasspath()) {
       throw EngineErrors.engineMissing(engine);
     }
+    if (engine == EngineChoice.ONNX_RUNTIME) {
+      EngineRuntime.init();
+    }
     long start = System.nanoTime();
     ModelFiles files = ModelFiles.resolve(spec);
     int gpu = DeviceResolver.JVM.resolve(spec.device(), engine, gpuIndex);
