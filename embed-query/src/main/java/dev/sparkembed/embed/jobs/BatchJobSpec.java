@@ -344,7 +344,7 @@ public final class BatchJobSpec {
           problems.add(JobErrors.passwordEnvUnset(passwordEnv));
         }
       }
-      if ((pw != null || user != null) && jdbcUrl == null) {
+      if ((password != null || passwordEnv != null || user != null) && jdbcUrl == null) {
         problems.add(JobErrors.unused("user/password", "there is no --jdbc-url"));
       }
       FileFormat inFormat = input == null ? null : resolveFormat(input, "input", problems);
