@@ -63,6 +63,12 @@ public final class BatchJob {
   private volatile boolean cancelled;
   private volatile boolean publishing;
 
+  /** A job that embeds with the engine and the spec's model. */
+  public BatchJob(SparkSession spark, BatchJobSpec spec, String jobId) {
+    this(spark, spec, new EngineEmbeddingStep(spec.modelSpec()), jobId);
+  }
+
+  /** A job with its own embedding stage. */
   public BatchJob(SparkSession spark, BatchJobSpec spec, EmbeddingStep step, String jobId) {
     this.spark = spark;
     this.spec = spec;

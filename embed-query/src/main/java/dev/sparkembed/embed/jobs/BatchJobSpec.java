@@ -1,5 +1,6 @@
 package dev.sparkembed.embed.jobs;
 
+import dev.sparkembed.embed.engine.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -33,12 +34,12 @@ public final class BatchJobSpec {
   private final FileFormat inputFormat;
   private final FileFormat outputFormat;
   private final Integer partitions;
-  private final String model;
-  private final String device;
+  private final ModelSpec modelSpec;
   private final boolean pull;
   private final int writeBatch;
 
-  private BatchJobSpec(Builder b, String password, FileFormat inFormat, FileFormat outFormat) {
+  private BatchJobSpec(
+      Builder b, String password, FileFormat inFormat, FileFormat outFormat, ModelSpec modelSpec) {
     this.jdbcUrl = b.jdbcUrl;
     this.user = b.user;
     this.password = password;
@@ -53,8 +54,7 @@ public final class BatchJobSpec {
     this.inputFormat = inFormat;
     this.outputFormat = outFormat;
     this.partitions = b.partitions;
-    this.model = b.model;
-    this.device = b.device;
+    this.modelSpec = modelSpec;
     this.pull = b.pull;
     this.writeBatch = b.writeBatch;
   }
@@ -147,14 +147,9 @@ public final class BatchJobSpec {
     return partitions;
   }
 
-  /** The model name or path, or null for the engine's default model. */
-  public String model() {
-    return model;
-  }
-
-  /** The device (auto, cpu, cuda), or null for auto. */
-  public String device() {
-    return device;
+  /** The model and device to embed with. */
+  public ModelSpec modelSpec() {
+    return modelSpec;
   }
 
   int writeBatch() {
@@ -330,8 +325,19 @@ public final class BatchJobSpec {
       if (writeBatch < 1) {
         problems.add(JobErrors.invalidOption("write-batch", writeBatch, "an integer >= 1"));
       }
-      if (device != null && !List.of("auto", "cpu", "cuda").contains(device.toLowerCase())) {
-        problems.add(JobErrors.invalidOption("device", device, "auto, cpu or cuda"));
+      ModelSpec modelSpec = null;
+      try {
+        ModelSpec.Builder m = ModelSpec.builder();
+        if (model != null) {
+          m.model(model);
+        }
+        if (device != null) {
+          m.device(device);
+        }
+        modelSpec = m.build();
+      } catch (IllegalArgumentException e) {
+        // The engine names the option, the bad value and the valid ones.
+        problems.add(e.getMessage());
       }
       String pw = password;
       if (passwordEnv != null) {
@@ -352,7 +358,7 @@ public final class BatchJobSpec {
       if (!problems.isEmpty()) {
         throw new JobValidationException(problems);
       }
-      return new BatchJobSpec(this, pw, inFormat, outFormat);
+      return new BatchJobSpec(this, pw, inFormat, outFormat, modelSpec);
     }
 
     private void checkSink(List<String> problems) {

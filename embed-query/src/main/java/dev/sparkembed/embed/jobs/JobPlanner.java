@@ -375,9 +375,7 @@ final class JobPlanner {
       plan.dimension = step.dimension();
       plan.maxSequenceLength = step.maxSequenceLength();
     } catch (RuntimeException e) {
-      problems.add(
-          JobErrors.badModel(
-              spec.model() == null ? "(default)" : spec.model(), firstLine(e.getMessage())));
+      problems.add(JobErrors.badModel(spec.modelSpec().model(), firstLine(e.getMessage())));
     }
   }
 

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +46,7 @@ class BatchJobPostgresTest {
   }
 
   private static BatchJobResult run(BatchJobSpec.Builder b) {
-    return new BatchJob(spark, b.build(), new ExpressionEmbeddingStep(), shortId()).run();
+    return new BatchJob(spark, b.build(), shortId()).run();
   }
 
   private static String shortId() {
@@ -59,6 +60,30 @@ class BatchJobPostgresTest {
         .table(table)
         .idColumn("id")
         .textColumn("body");
+  }
+
+  @Test
+  void embedsTenThousandRowsEndToEnd() throws SQLException {
+    exec(db, "CREATE TABLE big (id bigint PRIMARY KEY, body text)");
+    TestDatabases.insertTexts(db, "big", 1, 10_000, i -> EngineVectors.sentence(i));
+    long t0 = System.nanoTime();
+    BatchJobResult r = run(from("big").targetTable("big_vec").partitions(4));
+    System.out.printf("10k rows in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    assertThat(r.rowsEmbedded()).isEqualTo(10_000);
+    assertThat(count(db, "SELECT COUNT(DISTINCT id) FROM big_vec")).isEqualTo(10_000);
+    List<Long> ids = List.of(1L, 2L, 777L, 5_000L, 9_999L, 10_000L);
+    float[][] expected = EngineVectors.embed(ids.stream().map(EngineVectors::sentence).toList());
+    for (int i = 0; i < ids.size(); i++) {
+      try (Statement st = db.createStatement();
+          ResultSet rs =
+              st.executeQuery("SELECT embedding, model FROM big_vec WHERE id = " + ids.get(i))) {
+        assertThat(rs.next()).isTrue();
+        float[] v = EngineVectors.floats(rs.getArray(1).getArray());
+        assertThat(v).hasSize(384);
+        assertThat(EngineVectors.cosine(v, expected[i])).isGreaterThan(0.999);
+        assertThat(rs.getString(2)).isEqualTo("all-minilm-l6-v2");
+      }
+    }
   }
 
   @Test
@@ -84,7 +109,7 @@ class BatchJobPostgresTest {
     assertThat(r.rowsEmbedded()).isEqualTo(49);
     assertThat(r.blankSkipped()).isEqualTo(1);
     assertThat(count(db, "SELECT COUNT(*) FROM notes WHERE vec IS NULL")).isEqualTo(1);
-    assertThat(count(db, "SELECT array_length(vec, 1) FROM notes WHERE id = 3")).isEqualTo(4);
+    assertThat(count(db, "SELECT array_length(vec, 1) FROM notes WHERE id = 3")).isEqualTo(384);
     BatchJobResult again = run(from("notes").embeddingColumn("vec"));
     assertThat(again.rowsSelected()).isEqualTo(1);
     assertThat(again.rowsEmbedded()).isZero();

@@ -62,7 +62,7 @@ class BatchJobValidationTest {
 
   private static List<String> problems(BatchJobSpec.Builder spec) {
     try {
-      new BatchJob(spark, spec.build(), new ExpressionEmbeddingStep(), "v").run();
+      new BatchJob(spark, spec.build(), "v").run();
     } catch (JobValidationException e) {
       return e.problems();
     }
@@ -99,7 +99,7 @@ class BatchJobValidationTest {
                         "Missing the rows to embed: give --jdbc-url with --table, or --input PATH",
                         "Missing option '--text-column' (it holds the texts to embed)",
                         "Invalid option 'partitions': 0 (expected an integer >= 1)",
-                        "Invalid option 'device': tpu (expected auto, cpu or cuda)",
+                        "Invalid option 'device': 'tpu' (expected one of auto, cpu, cuda)",
                         "Invalid option 'password-env': SPARK_EMBED_TEST_UNSET (expected the name"
                             + " of a set environment variable holding the password)",
                         "Option '--user/password' does not apply: there is no --jdbc-url",
@@ -150,7 +150,6 @@ class BatchJobValidationTest {
                             + System.nanoTime()
                             + ".parquet")
                     .build(),
-                new ExpressionEmbeddingStep(),
                 "pw")
             .run();
     assertThat(r.rowsEmbedded()).isEqualTo(20);
