@@ -3,6 +3,8 @@ package dev.sparkembed.embed.jobs;
 import static dev.sparkembed.embed.jobs.TestDatabases.count;
 import static dev.sparkembed.embed.jobs.TestDatabases.exec;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -10,8 +12,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +91,63 @@ class BatchJobPostgresTest {
         assertThat(rs.getString(2)).isEqualTo("all-minilm-l6-v2");
       }
     }
+  }
+
+  @Test
+  void cancelledMidwayThenRerunLeavesOneRowPerId() throws Exception {
+    exec(db, "CREATE TABLE cancel_me (id bigint PRIMARY KEY, body text)");
+    TestDatabases.insertTexts(db, "cancel_me", 1, 3_000, i -> EngineVectors.sentence(i));
+    // A target that an earlier run filled in part (created by hand: the job adopts it).
+    exec(
+        db,
+        "CREATE TABLE cancel_vec (id bigint PRIMARY KEY, embedding real[] NOT NULL,"
+            + " model text NOT NULL, embedded_at timestamptz NOT NULL)");
+    exec(
+        db,
+        "INSERT INTO cancel_vec SELECT g, '{0.5,0.5}', 'stale', now()"
+            + " FROM generate_series(1, 1000) g");
+
+    BatchJob job =
+        new BatchJob(
+            spark, from("cancel_me").targetTable("cancel_vec").partitions(4).build(), "c1");
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Future<BatchJobResult> running = thread.submit(job::run);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> job.progress().rowsDone() > 0 || running.isDone());
+      assertThat(running.isDone()).as("job still running when cancelled").isFalse();
+      job.cancel();
+      assertThatThrownBy(() -> running.get(60, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(JobCancelledException.class);
+    } finally {
+      thread.shutdownNow();
+    }
+    // Nothing of the cancelled run was published, and its staging table is gone.
+    assertThat(count(db, "SELECT COUNT(*) FROM cancel_vec")).isEqualTo(1000);
+    assertThat(count(db, "SELECT COUNT(*) FROM cancel_vec WHERE model = 'stale'")).isEqualTo(1000);
+    assertThat(count(db, "SELECT COUNT(*) FROM pg_tables WHERE tablename LIKE 'cancel_vec_stg_%'"))
+        .isZero();
+
+    BatchJobResult rerun = run(from("cancel_me").targetTable("cancel_vec").partitions(4));
+    assertThat(rerun.rowsEmbedded()).isEqualTo(3_000);
+    assertThat(count(db, "SELECT COUNT(*) FROM cancel_vec")).isEqualTo(3_000);
+    assertThat(count(db, "SELECT COUNT(DISTINCT id) FROM cancel_vec")).isEqualTo(3_000);
+    assertThat(count(db, "SELECT MIN(array_length(embedding, 1)) FROM cancel_vec")).isEqualTo(384);
+    assertThat(count(db, "SELECT COUNT(*) FROM cancel_vec WHERE model = 'stale'")).isZero();
+  }
+
+  @Test
+  void aKilledRunsLeftoverStagingDoesNotDisturbTheRerun() throws SQLException {
+    exec(db, "CREATE TABLE killed (id bigint PRIMARY KEY, body text)");
+    TestDatabases.insertTexts(db, "killed", 1, 300, i -> EngineVectors.sentence(i));
+    // What a run killed after writing part of its staging table leaves behind.
+    exec(db, "CREATE UNLOGGED TABLE killed_vec_stg_dead (id bigint, v real[])");
+    exec(db, "INSERT INTO killed_vec_stg_dead VALUES (1, '{1,2,3}'), (1, '{1,2,3}')");
+    run(from("killed").targetTable("killed_vec"));
+    run(from("killed").targetTable("killed_vec"));
+    assertThat(count(db, "SELECT COUNT(*) FROM killed_vec")).isEqualTo(300);
+    assertThat(count(db, "SELECT MIN(array_length(embedding, 1)) FROM killed_vec")).isEqualTo(384);
   }
 
   @Test
