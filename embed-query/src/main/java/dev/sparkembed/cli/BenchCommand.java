@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: each prints a table and writes a JSON report.",
-    subcommands = {})
+    subcommands = {BenchServingCommand.class, BenchServiceCommand.class})
 final class BenchCommand {}
