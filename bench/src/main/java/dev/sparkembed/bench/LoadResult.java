@@ -31,7 +31,16 @@ public record LoadResult(
   /** The columns of {@link #toRow}. */
   public static final List<String> COLUMNS =
       List.of(
-          "config", "conns", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors");
+          "config",
+          "conns",
+          "ok",
+          "req/s",
+          "replies/s",
+          "p50 ms",
+          "p90 ms",
+          "p99 ms",
+          "max ms",
+          "errors");
 
   public LoadResult {
     EnumMap<ErrorKind, Long> all = new EnumMap<>(ErrorKind.class);
@@ -59,6 +68,14 @@ public record LoadResult(
   /** Good replies per second of the measured window. */
   public double requestsPerSecond() {
     return seconds > 0 ? ok / seconds : Double.NaN;
+  }
+
+  /**
+   * Every reply received per second, good or not (status and wrong-body errors included): what a
+   * tool that does not check replies, such as wrk, reports as requests per second.
+   */
+  public double repliesPerSecond() {
+    return seconds > 0 ? replies() / seconds : Double.NaN;
   }
 
   public long errorCount(ErrorKind kind) {
@@ -93,6 +110,7 @@ public record LoadResult(
       connections,
       ok,
       orNull(requestsPerSecond()),
+      orNull(repliesPerSecond()),
       orNull(p50Ms),
       orNull(p90Ms),
       orNull(p99Ms),
@@ -107,7 +125,9 @@ public record LoadResult(
     map.put("connections", connections);
     map.put("seconds", seconds);
     map.put("ok", ok);
+    map.put("replies", replies());
     map.put("requestsPerSecond", orNull(requestsPerSecond()));
+    map.put("repliesPerSecond", orNull(repliesPerSecond()));
     map.put("p50Ms", orNull(p50Ms));
     map.put("p90Ms", orNull(p90Ms));
     map.put("p99Ms", orNull(p99Ms));

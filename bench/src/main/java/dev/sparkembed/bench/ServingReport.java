@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * Turns the measurements of spark-embed and, optionally, a baseline measured in the same run into
  * one {@link BenchReport}: a row per system and connection count, with the ratios on spark-embed's
- * rows (throughput: ours / baseline; p50: baseline / ours, so above 1 means spark-embed is better
- * in both). Runs in the benchmarking JVM.
+ * rows (throughput: our good replies per second / every reply of the baseline per second, so a
+ * baseline's wrong replies still count in its favour; p50: baseline / ours; above 1 means
+ * spark-embed is better in both). Runs in the benchmarking JVM.
  */
 public final class ServingReport {
   public static final String REQS_RATIO = "req/s x";
@@ -50,7 +51,7 @@ public final class ServingReport {
               + ours.name()
               + " req/s / "
               + baseline.name()
-              + " req/s; "
+              + " replies/s (its wrong replies counted as served); "
               + P50_RATIO
               + " = "
               + baseline.name()
@@ -61,7 +62,8 @@ public final class ServingReport {
               + " is better). Both measured in this run.");
     }
     report.note(
-        "req/s and latencies count good replies only (status 200 and the request's own body).");
+        "ok, req/s and latencies count good replies only (status 200 and the request's own body);"
+            + " replies/s counts every reply.");
     List<ServiceMeasurement> all = new ArrayList<>();
     all.add(ours);
     if (baseline != null) {
@@ -108,13 +110,16 @@ public final class ServingReport {
     return withRatios;
   }
 
-  /** ours/theirs throughput, or theirs/ours p50; null when either side is missing or zero. */
+  /**
+   * Our good replies/s over all of theirs, or their p50 over ours; null when either is missing or
+   * zero.
+   */
   static Double ratio(LoadResult ours, LoadResult theirs, boolean throughput) {
     if (ours == null || theirs == null) {
       return null;
     }
     double num = throughput ? ours.requestsPerSecond() : theirs.p50Ms();
-    double den = throughput ? theirs.requestsPerSecond() : ours.p50Ms();
+    double den = throughput ? theirs.repliesPerSecond() : ours.p50Ms();
     if (Double.isNaN(num) || Double.isNaN(den) || den == 0) {
       return null;
     }

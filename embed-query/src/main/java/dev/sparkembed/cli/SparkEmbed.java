@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       BenchCommand.class,
       LbCommand.class,
-      EmbedCommand.class
+      EmbedCommand.class,
+      ServeCommand.class,
+      BatchCommand.class
     })
 public final class SparkEmbed {
 

@@ -3,9 +3,9 @@ package dev.sparkembed.embed.api;
 import java.util.Locale;
 
 /**
- * Builds every error the embedding service sends to a client: one place for the wording, so each
- * message says what was wrong, the bad value, and what was expected. Runs wherever a request is
- * parsed or answered (driver or executor).
+ * Builds every error of the embedding service, those sent to HTTP clients and those for bad {@code
+ * serve} options: one place for the wording, so each message says what was wrong, the bad value,
+ * and what was expected. Runs wherever a request is parsed or answered (driver or executor).
  */
 public final class ApiErrors {
   static final String INVALID_REQUEST = "invalid_request_error";
@@ -150,6 +150,19 @@ public final class ApiErrors {
   public static ApiException embeddingFailed(Throwable cause) {
     String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     return new ApiException(500, SERVER_ERROR, "Embedding failed: " + why, null, null);
+  }
+
+  /** A bad {@code serve} option: {@code Invalid option '--port': -1 (expected 1-65535)}. */
+  public static IllegalArgumentException invalidOption(
+      String option, Object value, String expected) {
+    return new IllegalArgumentException(
+        "Invalid option '--" + option + "': " + value + " (expected " + expected + ")");
+  }
+
+  /** Two options that only make sense together, given one without the other. */
+  public static IllegalArgumentException optionsGoTogether(String given, String missing) {
+    return new IllegalArgumentException(
+        "Option '--" + given + "' needs '--" + missing + "' too (HTTPS takes both)");
   }
 
   private static ApiException bad(String message, String param, String code) {

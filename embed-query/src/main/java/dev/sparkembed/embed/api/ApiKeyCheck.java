@@ -25,6 +25,22 @@ public final class ApiKeyCheck implements Serializable {
     return key == null || key.isEmpty() ? OPEN : new ApiKeyCheck(sha256(key));
   }
 
+  /**
+   * The check for a key known only by its SHA-256 (hex, as {@link #digestHex} gives it); {@code
+   * null} or empty means no key is required. Lets a server in another JVM check keys without being
+   * given the key.
+   */
+  public static ApiKeyCheck fromDigestHex(String hex) {
+    return hex == null || hex.isEmpty()
+        ? OPEN
+        : new ApiKeyCheck(java.util.HexFormat.of().parseHex(hex));
+  }
+
+  /** The key's SHA-256 in hex, or {@code ""} when no key is required. */
+  public String digestHex() {
+    return keyDigest == null ? "" : java.util.HexFormat.of().formatHex(keyDigest);
+  }
+
   public boolean required() {
     return keyDigest != null;
   }

@@ -108,6 +108,12 @@ public final class RequestBatchEmbedder {
     return Arrays.asList(replies);
   }
 
+  /** The answer for a request whose batch could not run at all (the model did not load). */
+  static ServiceReply failure(String path, RuntimeException cause) {
+    ApiFormat format = ApiFormat.forPath(path);
+    return error(format == null ? ApiFormat.OPENAI : format, ApiErrors.embeddingFailed(cause));
+  }
+
   private static int firstTruncated(boolean[] truncated) {
     for (int i = 0; i < truncated.length; i++) {
       if (truncated[i]) {

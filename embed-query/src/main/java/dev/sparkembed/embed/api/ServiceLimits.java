@@ -30,8 +30,7 @@ public record ServiceLimits(int maxTextsPerRequest, int maxCharsPerText, long ma
 
   private static void require(String option, long value, long min, long max) {
     if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          "Invalid option '" + option + "': " + value + " (expected " + min + "-" + max + ")");
+      throw ApiErrors.invalidOption(option, value, min + "-" + max);
     }
   }
 }
