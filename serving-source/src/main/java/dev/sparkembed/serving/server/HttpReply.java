@@ -1,0 +1,26 @@
+package dev.sparkembed.serving.server;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * One answer to one request: status, headers and body bytes. Built by the sink (executor) or by the
+ * server itself for errors; travels between JVMs in {@link WireFormat}.
+ */
+public record HttpReply(int status, Map<String, String> headers, byte[] body) {
+
+  public static final String JSON = "application/json";
+
+  /** A JSON error body {@code {"error": message}} with the given status. */
+  public static HttpReply error(int status, String message) {
+    return new HttpReply(
+        status,
+        Map.of("content-type", JSON),
+        ("{\"error\":" + Json.quote(message) + "}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A JSON body with status 200. */
+  public static HttpReply json(String json) {
+    return new HttpReply(200, Map.of("content-type", JSON), json.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,4 @@
+package dev.sparkembed.serving.server;
+
+/** Event from {@link RequestAggregator}: a body went over its path's limit (answered 413). */
+record OversizedRequest(String path, long limit, boolean keepAlive) {}

@@ -1,0 +1,95 @@
+package dev.sparkembed.serving.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Netty HTTP server bound to one host and port, serving the API paths in its {@link
+ * RouteTable}. Started and stopped by {@link ServingServers} only. Lives in the driver (head mode)
+ * or an executor (distributed mode).
+ */
+final class ServingServer {
+  private static final Logger LOG = LoggerFactory.getLogger(ServingServer.class);
+
+  private final String host;
+  private final RouteTable routes;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final Channel channel;
+
+  /**
+   * Binds {@code host:port} (0 for any free port).
+   *
+   * @throws java.net.BindException (sneaky) or another exception when the bind fails
+   */
+  static ServingServer bind(String host, int port) throws Exception {
+    EventLoopGroup boss =
+        new NioEventLoopGroup(1, new DefaultThreadFactory("spark-embed-accept", true));
+    int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    EventLoopGroup workers =
+        new NioEventLoopGroup(threads, new DefaultThreadFactory("spark-embed-http", true));
+    RouteTable routes = new RouteTable();
+    try {
+      Channel ch =
+          new ServerBootstrap()
+              .group(boss, workers)
+              .channel(NioServerSocketChannel.class)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .option(ChannelOption.SO_REUSEADDR, true)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(ChannelOption.SO_KEEPALIVE, true)
+              .childHandler(new ServingServerInitializer(routes))
+              .bind(host, port)
+              .sync()
+              .channel();
+      ServingServer server = new ServingServer(host, boss, workers, ch, routes);
+      LOG.info("HTTP server listening on {}:{}", host, server.port());
+      return server;
+    } catch (Exception e) {
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  private ServingServer(
+      String host,
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      Channel channel,
+      RouteTable routes) {
+    this.host = host;
+    this.boss = boss;
+    this.workers = workers;
+    this.channel = channel;
+    this.routes = routes;
+  }
+
+  RouteTable routes() {
+    return routes;
+  }
+
+  String host() {
+    return host;
+  }
+
+  int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  void close() {
+    channel.close().syncUninterruptibly();
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    LOG.info("HTTP server on {}:{} stopped", host, port());
+  }
+}

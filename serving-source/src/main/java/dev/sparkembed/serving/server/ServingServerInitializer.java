@@ -1,0 +1,33 @@
+package dev.sparkembed.serving.server;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/** Wires one connection's pipeline; does nothing else. Event loop. */
+final class ServingServerInitializer extends ChannelInitializer<SocketChannel> {
+  /** A connection idle this long with no request in progress is closed (stalled clients too). */
+  static final long IDLE_SECONDS = 60;
+
+  private final RouteTable routes;
+  private final InternalEndpoints internal;
+
+  ServingServerInitializer(RouteTable routes) {
+    this.routes = routes;
+    this.internal = new InternalEndpoints(routes);
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
+    p.addLast("codec", new HttpServerCodec(4096, 16384, 65536));
+    p.addLast("continue", new HttpServerExpectContinueHandler());
+    p.addLast("aggregator", new RequestAggregator(routes));
+    p.addLast("handler", new ServingRequestHandler(routes, internal));
+  }
+}

@@ -1,0 +1,174 @@
+package dev.sparkembed.serving.server;
+
+import dev.sparkembed.serving.conf.ServingErrors;
+import java.net.BindException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JVM-wide registry of HTTP servers and request queues (driver and executors alike). One server
+ * per host and port, shared by the queries that serve different paths on it and reference-counted:
+ * created by the first query that registers there, closed (port released) when the last one
+ * unregisters. Queues are found by their token, which request ids and offsets carry.
+ */
+public final class ServingServers {
+  private static final Logger LOG = LoggerFactory.getLogger(ServingServers.class);
+
+  private static final Map<String, ServingServer> SERVERS = new HashMap<>();
+  private static final ConcurrentHashMap<String, Registration> REGISTRATIONS =
+      new ConcurrentHashMap<>();
+
+  private ServingServers() {}
+
+  /** What a query asks for when it registers a path. */
+  public record Spec(
+      String bindHost,
+      String advertisedHost,
+      int port,
+      int portsToTry,
+      String path,
+      String token,
+      String secret,
+      int maxQueuedRequests,
+      long requestTimeoutMs,
+      int maxBodyBytes,
+      Set<String> methods,
+      boolean servesRequests,
+      ServerDirectory directory) {}
+
+  /** A registered path: its queue (null for a driver that only publishes servers) and address. */
+  public record Registration(
+      String token, RequestQueue queue, String host, int port, String path, Route route) {
+    /** {@code host:port}, as request ids name their origin server. */
+    public String address() {
+      return host + ":" + port;
+    }
+  }
+
+  /**
+   * Registers a path on a server at {@code port} (or the next free one, up to {@code portsToTry}),
+   * starting the server if this JVM has none there.
+   *
+   * @throws IllegalStateException naming host, port and path when no port could be used
+   */
+  public static synchronized Registration register(Spec spec) {
+    RequestQueue queue =
+        spec.servesRequests()
+            ? new RequestQueue(
+                spec.token(), spec.secret(), spec.maxQueuedRequests(), spec.requestTimeoutMs())
+            : null;
+    Route route =
+        new Route(
+            spec.path(),
+            queue,
+            spec.directory(),
+            spec.secret(),
+            spec.maxBodyBytes(),
+            spec.methods());
+    Exception last = null;
+    int tries = spec.port() == 0 ? 1 : Math.max(1, spec.portsToTry());
+    for (int i = 0; i < tries && spec.port() + i <= 65535; i++) {
+      int port = spec.port() + i;
+      String key = spec.bindHost() + ":" + port;
+      ServingServer server = port == 0 ? null : SERVERS.get(key);
+      boolean fresh = false;
+      if (server == null) {
+        try {
+          server = ServingServer.bind(spec.bindHost(), port);
+          fresh = true;
+        } catch (Exception e) {
+          last = e;
+          if (e instanceof BindException && i + 1 < tries) {
+            continue;
+          }
+          throw ServingErrors.bindFailed(spec.bindHost(), port, e);
+        }
+      }
+      if (!server.routes().add(route)) {
+        if (i + 1 < tries) {
+          continue;
+        }
+        throw ServingErrors.pathTaken(spec.bindHost(), port, spec.path());
+      }
+      if (fresh) {
+        SERVERS.put(spec.bindHost() + ":" + server.port(), server);
+      }
+      Registration reg =
+          new Registration(
+              spec.token(), queue, spec.advertisedHost(), server.port(), spec.path(), route);
+      REGISTRATIONS.put(spec.token(), reg);
+      LOG.info(
+          "Serving path {} on {}:{} (queue {})",
+          spec.path(),
+          spec.advertisedHost(),
+          server.port(),
+          spec.token());
+      return reg;
+    }
+    throw ServingErrors.bindFailed(
+        spec.bindHost(),
+        spec.port(),
+        last == null ? new BindException("no free port in range") : last);
+  }
+
+  /** The queue with this token in this JVM, or null. */
+  public static RequestQueue queue(String token) {
+    Registration r = token == null ? null : REGISTRATIONS.get(token);
+    return r == null ? null : r.queue();
+  }
+
+  public static Registration registration(String token) {
+    return token == null ? null : REGISTRATIONS.get(token);
+  }
+
+  /**
+   * Unregisters a path: its waiting requests are answered 503 with {@code reason}, and the server
+   * stops when no other query uses it. Idempotent.
+   */
+  public static void unregister(String token, String reason) {
+    ServingServer toClose = null;
+    Registration reg;
+    synchronized (ServingServers.class) {
+      reg = REGISTRATIONS.remove(token);
+      if (reg == null) {
+        return;
+      }
+      if (reg.queue() != null) {
+        reg.queue().close(reason);
+      }
+      for (Map.Entry<String, ServingServer> e : new ArrayList<>(SERVERS.entrySet())) {
+        ServingServer s = e.getValue();
+        if (s.routes().get(reg.path()) == reg.route()) {
+          s.routes().remove(reg.route());
+          if (s.routes().isEmpty()) {
+            SERVERS.remove(e.getKey());
+            toClose = s;
+          }
+        }
+      }
+    }
+    if (toClose != null) {
+      toClose.close();
+    }
+  }
+
+  /** Tokens of the queues registered in this JVM (tests, diagnostics). */
+  public static synchronized List<String> tokens() {
+    return new ArrayList<>(REGISTRATIONS.keySet());
+  }
+
+  /** Ports with a running server in this JVM (tests, diagnostics). */
+  public static synchronized List<Integer> ports() {
+    List<Integer> ports = new ArrayList<>();
+    for (ServingServer s : SERVERS.values()) {
+      ports.add(s.port());
+    }
+    return ports;
+  }
+}

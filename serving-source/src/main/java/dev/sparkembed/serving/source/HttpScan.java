@@ -1,0 +1,59 @@
+package dev.sparkembed.serving.source;
+
+import dev.sparkembed.serving.conf.HttpSourceConf;
+import dev.sparkembed.serving.conf.ServingMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.streaming.ContinuousStream;
+import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The scan of the {@code httpserver} source: starts the query's servers (placement by mode) when
+ * Spark asks for the micro-batch or continuous stream, i.e. when the query starts. Driver.
+ */
+final class HttpScan implements Scan {
+  private final HttpSourceConf conf;
+
+  HttpScan(HttpSourceConf conf) {
+    this.conf = conf;
+  }
+
+  @Override
+  public StructType readSchema() {
+    return RequestRows.SCHEMA;
+  }
+
+  @Override
+  public String description() {
+    return "httpserver[" + conf.host() + ":" + conf.port() + conf.path() + "]";
+  }
+
+  @Override
+  public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
+    HttpSourceConf withSecret = withSecret();
+    SparkSession spark = SparkSession.active();
+    return new HttpMicroBatchStream(
+        withSecret, placement(withSecret, 0), spark.sparkContext().defaultParallelism());
+  }
+
+  @Override
+  public ContinuousStream toContinuousStream(String checkpointLocation) {
+    throw new UnsupportedOperationException("continuous trigger: coming with issue 4");
+  }
+
+  private HttpSourceConf withSecret() {
+    return conf.secret() != null ? conf : conf.withSecret(QueueSpecs.randomHex(16));
+  }
+
+  private ServerPlacement placement(HttpSourceConf c, int lanes) {
+    if (c.mode() == ServingMode.HEAD) {
+      HeadPlacement head = new HeadPlacement(c);
+      if (lanes > 0) {
+        head.useLanes(lanes);
+      }
+      return head;
+    }
+    throw new UnsupportedOperationException("distributed mode: coming with issue 4");
+  }
+}
