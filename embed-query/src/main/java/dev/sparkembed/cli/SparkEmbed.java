@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       LbCommand.class,
       EmbedCommand.class,
       ServeCommand.class,
-      BatchCommand.class
+      BatchCommand.class,
+      ExampleCommand.class
     })
 public final class SparkEmbed {
 
