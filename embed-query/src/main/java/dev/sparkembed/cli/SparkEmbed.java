@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       ServeCommand.class,
       BatchCommand.class,
+      ControllerCommand.class,
       BenchCommand.class
     })
 public final class SparkEmbed {
