@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       BatchCommand.class,
       ControllerCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      ExampleCommand.class
     })
 public final class SparkEmbed {
 
