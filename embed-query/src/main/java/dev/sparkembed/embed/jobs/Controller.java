@@ -62,6 +62,11 @@ public final class Controller implements AutoCloseable {
     return server.port();
   }
 
+  /** Whether the embedding service's streaming query is running. */
+  public boolean serviceRunning() {
+    return service != null && service.query().isActive();
+  }
+
   public JobController jobs() {
     return jobs;
   }

