@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       EmbedCommand.class,
       ServeCommand.class,
       BatchCommand.class,
+      ControllerCommand.class,
       ExampleCommand.class
     })
 public final class SparkEmbed {

@@ -40,7 +40,7 @@ class ServingServerTest {
             "127.0.0.1",
             port,
             1,
-            path,
+            List.of(path),
             token,
             SECRET,
             maxQueued,
@@ -48,6 +48,8 @@ class ServingServerTest {
             maxBody,
             Set.of("POST"),
             true,
+            null,
+            null,
             null));
   }
 

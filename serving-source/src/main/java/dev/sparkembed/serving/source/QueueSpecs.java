@@ -30,7 +30,7 @@ final class QueueSpecs {
         Hosts.advertised(conf.host()),
         conf.port(),
         portsToTry,
-        conf.path(),
+        conf.paths(),
         token,
         conf.secret(),
         conf.maxQueuedRequests(),
@@ -38,6 +38,10 @@ final class QueueSpecs {
         conf.maxBodyBytes(),
         Set.copyOf(conf.methods()),
         servesRequests,
-        directory);
+        directory,
+        conf.extension() == null
+            ? null
+            : new ServingServers.ExtensionSpec(conf.extension(), conf.extensionOptions()),
+        conf.tlsCert() == null ? null : new ServingServers.TlsFiles(conf.tlsCert(), conf.tlsKey()));
   }
 }
