@@ -42,6 +42,9 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
+  /** Above Spark's entry (30) in Hadoop's shutdown hook manager: runs before it. */
+  static final int SHUTDOWN_PRIORITY = 40;
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -163,16 +166,18 @@ final class ServeCommand implements Callable<Integer> {
     settings.forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     AtomicReference<EmbeddingService> running = new AtomicReference<>();
-    Thread stopper =
-        new Thread(
+    // Ctrl-C / SIGTERM: stop the query (pending requests get 503) before Spark's own shutdown
+    // hook stops the SparkContext under it. Hadoop's hook manager runs higher priorities first,
+    // and Spark's hooks run inside its entry of priority 30.
+    org.apache.hadoop.util.ShutdownHookManager.get()
+        .addShutdownHook(
             () -> {
-              EmbeddingService s = running.get();
+              EmbeddingService s = running.getAndSet(null);
               if (s != null) {
                 s.close();
               }
             },
-            "spark-embed-serve-shutdown");
-    Runtime.getRuntime().addShutdownHook(stopper);
+            SHUTDOWN_PRIORITY);
     try {
       EmbeddingService service = EmbeddingService.start(spark, conf);
       running.set(service);
@@ -185,11 +190,6 @@ final class ServeCommand implements Callable<Integer> {
       EmbeddingService s = running.getAndSet(null);
       if (s != null) {
         s.close();
-      }
-      try {
-        Runtime.getRuntime().removeShutdownHook(stopper);
-      } catch (IllegalStateException e) {
-        // The JVM is shutting down: the hook stops the query.
       }
       spark.stop();
     }

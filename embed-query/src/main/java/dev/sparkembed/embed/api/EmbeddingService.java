@@ -137,6 +137,7 @@ public final class EmbeddingService implements AutoCloseable {
       o.put("tlsKey", conf.tlsKey().toAbsolutePath().toString());
     }
     o.put("extension", ServiceServerExtension.class.getName());
+    o.put("methods", "POST");
     o.putAll(ServiceServerExtension.options(conf));
     return o;
   }
@@ -183,6 +184,9 @@ public final class EmbeddingService implements AutoCloseable {
       }
     } catch (TimeoutException e) {
       LOG.warn("The service's query did not stop in time: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      // Spark already shutting down (its context stopped first): the query is gone anyway.
+      LOG.debug("Stopping the service's query: {}", e.toString());
     } finally {
       deleteQuietly(checkpoint);
     }
