@@ -42,9 +42,6 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
-  /** Above Spark's entry (30) in Hadoop's shutdown hook manager: runs before it. */
-  static final int SHUTDOWN_PRIORITY = 40;
-
   @Spec CommandSpec spec;
 
   @Option(
@@ -166,18 +163,17 @@ final class ServeCommand implements Callable<Integer> {
     settings.forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     AtomicReference<EmbeddingService> running = new AtomicReference<>();
-    // Ctrl-C / SIGTERM: stop the query (pending requests get 503) before Spark's own shutdown
-    // hook stops the SparkContext under it. Hadoop's hook manager runs higher priorities first,
-    // and Spark's hooks run inside its entry of priority 30.
-    org.apache.hadoop.util.ShutdownHookManager.get()
-        .addShutdownHook(
-            () -> {
-              EmbeddingService s = running.getAndSet(null);
-              if (s != null) {
-                s.close();
-              }
-            },
-            SHUTDOWN_PRIORITY);
+    // Ctrl-C / SIGTERM: stop the query first (pending requests get 503, running tasks finish),
+    // then Spark, then exit; only then do shutdown hooks close the models. Without this the JVM's
+    // hooks would run at once, all together, and close models under running tasks.
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(name), signal -> stopOnSignal(running, signal.getNumber()));
+      } catch (IllegalArgumentException e) {
+        LOG.debug("Cannot handle SIG{}: {}", name, e.getMessage());
+      }
+    }
     try {
       EmbeddingService service = EmbeddingService.start(spark, conf);
       running.set(service);
@@ -193,6 +189,19 @@ final class ServeCommand implements Callable<Integer> {
       }
       spark.stop();
     }
+  }
+
+  /** Stops the running service from a signal handler, without blocking the signal thread. */
+  private static void stopOnSignal(AtomicReference<EmbeddingService> running, int signal) {
+    EmbeddingService service = running.getAndSet(null);
+    if (service == null) {
+      // Not serving yet (loading the model): nothing to drain.
+      System.exit(128 + signal);
+    }
+    LOG.info("Signal {}: stopping the service", signal);
+    Thread stopper = new Thread(service::close, "spark-embed-serve-stop");
+    stopper.setDaemon(true);
+    stopper.start();
   }
 
   /** Validates every option once; a bad one is a usage error naming it. */

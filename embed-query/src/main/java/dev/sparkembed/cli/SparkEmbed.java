@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SparkEmbed.Version.class,
     description = "Spark Serving and text embeddings on Spark workers.",
-    subcommands = {CommandLine.HelpCommand.class, ServeCommand.class, BenchCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      ServeCommand.class,
+      BenchCommand.class,
+      ExampleCommand.class
+    })
 public final class SparkEmbed {
 
   public static void main(String[] args) {

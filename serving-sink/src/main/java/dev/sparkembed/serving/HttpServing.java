@@ -22,6 +22,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -147,6 +148,25 @@ public final class HttpServing {
    */
   public static void registerJsonParser(SparkSession spark, String name, StructType schema) {
     spark.udf().register(name, new JsonBodyParser(schema), JsonBodyParser.resultType(schema));
+  }
+
+  /**
+   * Settings for a serving query's writer that take checkpoint writes off each request's path: with
+   * micro-batches, Spark's async progress tracking (offsets and commits are written in the
+   * background, at most once a second). A serving query loses nothing by it: its requests do not
+   * outlive the servers anyway, and a restarted query serves again from where the checkpoint is.
+   * Continuous queries need nothing.
+   */
+  public static <T> DataStreamWriter<T> lowLatency(DataStreamWriter<T> writer, boolean continuous) {
+    if (continuous) {
+      return writer;
+    }
+    return writer
+        .option("asyncProgressTrackingEnabled", "true")
+        .option("asyncProgressTrackingCheckpointIntervalMs", "1000")
+        // Spark allows async progress for an allow-list of sinks; this one is stateless and
+        // idempotent per batch, which is what the feature needs.
+        .option("_asyncProgressTrackingOverrideSinkSupportCheck", "true");
   }
 
   /**

@@ -17,7 +17,7 @@ public final class PendingRequest {
   static final int EXPIRED = 3;
 
   private final long seq;
-  private final RequestData data;
+  private volatile RequestData data;
   private final ResponseSlot slot;
   private final AtomicInteger state = new AtomicInteger(WAITING);
   private volatile ScheduledFuture<?> timeout;
@@ -56,6 +56,7 @@ public final class PendingRequest {
   /** Claims the right to answer; true exactly once, for the first caller. */
   boolean tryAnswer() {
     if (state.compareAndSet(WAITING, ANSWERED)) {
+      release();
       ScheduledFuture<?> t = timeout;
       if (t != null) {
         t.cancel(false);
@@ -66,12 +67,28 @@ public final class PendingRequest {
   }
 
   boolean markClientGone() {
-    return state.compareAndSet(WAITING, CLIENT_GONE);
+    if (state.compareAndSet(WAITING, CLIENT_GONE)) {
+      release();
+      return true;
+    }
+    return false;
+  }
+
+  /** Drops the body once answered: the entry itself stays until its batch commits. */
+  private void release() {
+    RequestData d = data;
+    if (d != null && d.body() != null && d.body().length > 0) {
+      data = new RequestData(d.method(), d.path(), d.query(), d.headers(), null, d.receivedNanos());
+    }
   }
 
   /** Claims the request for its timeout answer; the timer itself is not cancelled. */
   boolean markExpired() {
-    return state.compareAndSet(WAITING, EXPIRED);
+    if (state.compareAndSet(WAITING, EXPIRED)) {
+      release();
+      return true;
+    }
+    return false;
   }
 
   /** True when the client left or the request timed out: a reply now comes too late. */
