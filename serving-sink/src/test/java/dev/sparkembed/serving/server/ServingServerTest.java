@@ -48,7 +48,8 @@ class ServingServerTest {
             maxBody,
             Set.of("POST"),
             true,
-            null));
+            null,
+            0));
   }
 
   private ServingServers.Registration register(String path) throws IOException {

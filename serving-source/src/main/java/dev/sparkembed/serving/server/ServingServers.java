@@ -40,7 +40,8 @@ public final class ServingServers {
       int maxBodyBytes,
       Set<String> methods,
       boolean servesRequests,
-      ServerDirectory directory) {}
+      ServerDirectory directory,
+      int lanes) {}
 
   /** A registered path: its queue (null for a driver that only publishes servers) and address. */
   public record Registration(
@@ -63,6 +64,9 @@ public final class ServingServers {
             ? new RequestQueue(
                 spec.token(), spec.secret(), spec.maxQueuedRequests(), spec.requestTimeoutMs())
             : null;
+    if (queue != null && spec.lanes() > 0) {
+      queue.useLanes(spec.lanes());
+    }
     Route route =
         new Route(
             spec.path(),

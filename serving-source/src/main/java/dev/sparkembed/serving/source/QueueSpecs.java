@@ -24,7 +24,8 @@ final class QueueSpecs {
       String token,
       int portsToTry,
       boolean servesRequests,
-      ServerDirectory directory) {
+      ServerDirectory directory,
+      int lanes) {
     return new ServingServers.Spec(
         Hosts.bindable(conf.host()),
         Hosts.advertised(conf.host()),
@@ -38,6 +39,7 @@ final class QueueSpecs {
         conf.maxBodyBytes(),
         Set.copyOf(conf.methods()),
         servesRequests,
-        directory);
+        directory,
+        lanes);
   }
 }
