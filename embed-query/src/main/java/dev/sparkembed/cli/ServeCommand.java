@@ -163,16 +163,17 @@ final class ServeCommand implements Callable<Integer> {
     settings.forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     AtomicReference<EmbeddingService> running = new AtomicReference<>();
-    Thread stopper =
-        new Thread(
-            () -> {
-              EmbeddingService s = running.get();
-              if (s != null) {
-                s.close();
-              }
-            },
-            "spark-embed-serve-shutdown");
-    Runtime.getRuntime().addShutdownHook(stopper);
+    // Ctrl-C / SIGTERM: stop the query first (pending requests get 503, running tasks finish),
+    // then Spark, then exit; only then do shutdown hooks close the models. Without this the JVM's
+    // hooks would run at once, all together, and close models under running tasks.
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(name), signal -> stopOnSignal(running, signal.getNumber()));
+      } catch (IllegalArgumentException e) {
+        LOG.debug("Cannot handle SIG{}: {}", name, e.getMessage());
+      }
+    }
     try {
       EmbeddingService service = EmbeddingService.start(spark, conf);
       running.set(service);
@@ -186,13 +187,21 @@ final class ServeCommand implements Callable<Integer> {
       if (s != null) {
         s.close();
       }
-      try {
-        Runtime.getRuntime().removeShutdownHook(stopper);
-      } catch (IllegalStateException e) {
-        // The JVM is shutting down: the hook stops the query.
-      }
       spark.stop();
     }
+  }
+
+  /** Stops the running service from a signal handler, without blocking the signal thread. */
+  private static void stopOnSignal(AtomicReference<EmbeddingService> running, int signal) {
+    EmbeddingService service = running.getAndSet(null);
+    if (service == null) {
+      // Not serving yet (loading the model): nothing to drain.
+      System.exit(128 + signal);
+    }
+    LOG.info("Signal {}: stopping the service", signal);
+    Thread stopper = new Thread(service::close, "spark-embed-serve-stop");
+    stopper.setDaemon(true);
+    stopper.start();
   }
 
   /** Validates every option once; a bad one is a usage error naming it. */

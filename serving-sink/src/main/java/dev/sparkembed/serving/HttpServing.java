@@ -12,9 +12,12 @@ import dev.sparkembed.serving.conf.HttpServerOptions;
 import dev.sparkembed.serving.server.HttpReply;
 import dev.sparkembed.serving.sink.JsonBodyParser;
 import dev.sparkembed.serving.source.DriverQueries;
+import dev.sparkembed.serving.source.PublishedServers;
 import dev.sparkembed.serving.source.RequestRows;
+import dev.sparkembed.serving.source.ServerInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -194,6 +197,28 @@ public final class HttpServing {
         throw new IllegalStateException("Interrupted while waiting for " + query.name(), e);
       }
     }
+  }
+
+  /**
+   * Distributed mode: the live executor servers of the query serving {@code path} in this driver
+   * (empty when none). Also logged at INFO on every change, and served as JSON at {@code GET
+   * /_spark-embed/servers} on the driver's server (with the secret).
+   */
+  public static List<ServerInfo> servers(String path) {
+    return PublishedServers.servers(path);
+  }
+
+  /** {@link #servers} as {@code {"servers":[{"host":...,"port":...,"executorId":...}]}}. */
+  public static String serversJson(String path) {
+    return PublishedServers.json(path);
+  }
+
+  /**
+   * The secret for the internal endpoints of the distributed query serving {@code path} (the {@code
+   * secret} option, or the random one it got), or null; for a load balancer in this JVM.
+   */
+  public static String internalSecret(String path) {
+    return PublishedServers.secret(path);
   }
 
   private static Map<String, String> jsonHeaders() {

@@ -5,7 +5,6 @@ import dev.sparkembed.embed.engine.ExecutorModels;
 import dev.sparkembed.embed.engine.ModelSpec;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -106,8 +105,11 @@ public final class EmbedRequestsFunction implements MapPartitionsFunction<Row, R
     List<Row> out = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
       ServiceReply reply = replies.get(i);
-      Map<String, String> headers = new HashMap<>(2);
-      headers.put("content-type", reply.contentType());
+      // Rows hold Scala maps: the row encoder refuses a java.util.Map.
+      scala.collection.Map<String, String> headers =
+          scala.collection.immutable.Map$.MODULE$
+              .<String, String>empty()
+              .updated("content-type", reply.contentType());
       out.add(
           RowFactory.create(
               rows.get(i).getStruct(0), RowFactory.create(reply.status(), headers, reply.body())));

@@ -3,6 +3,7 @@ package dev.sparkembed.embed.api;
 import dev.sparkembed.embed.engine.Embedder;
 import dev.sparkembed.embed.engine.ExecutorModels;
 import dev.sparkembed.embed.engine.ModelSpec;
+import dev.sparkembed.serving.HttpServing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,6 +41,9 @@ public final class EmbeddingService implements AutoCloseable {
 
   /** The query's name in Spark's UI and logs. */
   public static final String QUERY_NAME = "spark-embed-service";
+
+  /** How long the query may take to bind its server after it started. */
+  static final java.time.Duration SERVER_START_TIMEOUT = java.time.Duration.ofMinutes(2);
 
   /** Checkpoint interval of the continuous trigger. */
   static final long CONTINUOUS_INTERVAL_MS = 1000;
@@ -80,8 +84,7 @@ public final class EmbeddingService implements AutoCloseable {
                 conf.model(), conf.limits(), conf.apiKeyCheck(), conf.continuous()),
             RowEncoder.apply(EmbedRequestsFunction.replySchema(idType)));
     DataStreamWriter<Row> writer =
-        replies
-            .writeStream()
+        HttpServing.lowLatency(replies.writeStream(), conf.continuous())
             .format("httpserver")
             .queryName(QUERY_NAME)
             .option("replyTo", ApiFormat.OPENAI.path())
@@ -97,6 +100,7 @@ public final class EmbeddingService implements AutoCloseable {
       throw new IllegalStateException("The service's query did not start: " + e.getMessage(), e);
     }
     ServiceState.query(query::isActive, "the service's query stopped");
+    HttpServing.awaitServing(query, SERVER_START_TIMEOUT);
     LOG.info(
         "Serving {} on {} ({} mode, {} trigger, master {}): POST {}; GET {}",
         model.name(),
@@ -137,6 +141,7 @@ public final class EmbeddingService implements AutoCloseable {
       o.put("tlsKey", conf.tlsKey().toAbsolutePath().toString());
     }
     o.put("extension", ServiceServerExtension.class.getName());
+    o.put("methods", "POST");
     o.putAll(ServiceServerExtension.options(conf));
     return o;
   }
@@ -183,6 +188,9 @@ public final class EmbeddingService implements AutoCloseable {
       }
     } catch (TimeoutException e) {
       LOG.warn("The service's query did not stop in time: {}", e.getMessage());
+    } catch (RuntimeException e) {
+      // Spark already shutting down (its context stopped first): the query is gone anyway.
+      LOG.debug("Stopping the service's query: {}", e.toString());
     } finally {
       deleteQuietly(checkpoint);
     }

@@ -1,6 +1,5 @@
 package dev.sparkembed.embed.api;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -180,7 +179,7 @@ public final class ServiceMetrics {
     private static String format(double d) {
       return d == Math.rint(d) && Math.abs(d) < 1e15
           ? Long.toString((long) d)
-          : String.format(Locale.ROOT, "%s", d);
+          : java.math.BigDecimal.valueOf(d).toPlainString();
     }
   }
 }

@@ -98,6 +98,7 @@ class ServerExtensionTest {
             Set.of("POST"),
             true,
             null,
+            0,
             withExtension
                 ? new ServingServers.ExtensionSpec(
                     RecordingExtension.class.getName(), Map.of("greeting", "hi"))

@@ -49,6 +49,7 @@ class ServingServerTest {
             Set.of("POST"),
             true,
             null,
+            0,
             null,
             null));
   }

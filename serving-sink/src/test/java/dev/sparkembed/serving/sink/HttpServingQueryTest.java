@@ -3,6 +3,7 @@ package dev.sparkembed.serving.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sparkembed.serving.HttpServing;
 import dev.sparkembed.serving.server.RequestQueue;
 import dev.sparkembed.serving.testing.EchoQueries;
 import dev.sparkembed.serving.testing.RawHttp;
@@ -24,6 +25,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -363,6 +365,61 @@ class HttpServingQueryTest {
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("you sent abc");
       assertThat(r.headers().get("content-type")).startsWith("text/plain");
+    }
+  }
+
+  @Test
+  void aContinuousQueryAnswersEachRequestAsItArrives() throws Exception {
+    int port = RawHttp.freePort();
+    StreamingQuery q =
+        EchoQueries.start(
+            spark,
+            port,
+            "/c",
+            dir.resolve("cp"),
+            Map.of(),
+            d -> d.filter(functions.not(d.col("json.text").equalTo("drop me"))),
+            Trigger.Continuous(200));
+    queries.add(q);
+    try (RawHttp a = new RawHttp(port);
+        RawHttp b = new RawHttp(port)) {
+      for (int i = 0; i < 20; i++) {
+        assertThat(a.post("/c", EchoQueries.body("a" + i)).body())
+            .isEqualTo("{\"length\":" + ("a" + i).length() + "}");
+      }
+      b.send(RawHttp.request("POST", "/c", EchoQueries.body("drop me")));
+      assertThat(a.post("/c", EchoQueries.body("after")).body()).isEqualTo("{\"length\":5}");
+      // The dropped row's request is answered when its epoch commits.
+      RawHttp.Response dropped = b.read();
+      assertThat(dropped.status()).isEqualTo(500);
+      assertThat(dropped.body()).contains("wrote no reply");
+    }
+    q.stop();
+    assertThat(q.exception().isEmpty()).isTrue();
+  }
+
+  @Test
+  void distributedModeOnALocalMasterServesFromTheDriverAndPublishesIt() throws Exception {
+    int port = RawHttp.freePort();
+    echo(port, "/d", dir.resolve("cp"), Map.of("mode", "distributed"));
+    try (RawHttp c = new RawHttp(port)) {
+      assertThat(c.post("/d", EchoQueries.body("dist")).body()).isEqualTo("{\"length\":4}");
+    }
+    assertThat(HttpServing.servers("/d")).hasSize(1);
+    assertThat(HttpServing.servers("/d").get(0).executorId()).isEqualTo("driver");
+    String secret = HttpServing.internalSecret("/d");
+    try (RawHttp c = new RawHttp(port)) {
+      c.send(
+          RawHttp.request("GET", "/_spark-embed/servers", null, "X-Spark-Embed-Secret: " + secret));
+      RawHttp.Response r = c.read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body())
+          .isEqualTo(
+              "{\"servers\":[{\"host\":\"127.0.0.1\",\"port\":"
+                  + port
+                  + ",\"executorId\":\"driver\"}]}");
+      c.send(RawHttp.request("GET", "/_spark-embed/servers", null));
+      assertThat(c.read().status()).isEqualTo(403);
     }
   }
 

@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -43,6 +44,19 @@ public final class EchoQueries {
       Map<String, String> options,
       UnaryOperator<Dataset<Row>> between)
       throws TimeoutException {
+    return start(spark, port, path, checkpoint, options, between, Trigger.ProcessingTime(0));
+  }
+
+  /** Same, with a trigger (e.g. {@code Trigger.Continuous}). */
+  public static StreamingQuery start(
+      SparkSession spark,
+      int port,
+      String path,
+      Path checkpoint,
+      Map<String, String> options,
+      UnaryOperator<Dataset<Row>> between,
+      Trigger trigger)
+      throws TimeoutException {
     Dataset<Row> requests =
         spark
             .readStream()
@@ -59,6 +73,7 @@ public final class EchoQueries {
             .option("replyTo", path)
             .option("checkpointLocation", checkpoint.toString())
             .queryName("echo" + path.replace('/', '_') + "_" + port)
+            .trigger(trigger)
             .start();
     HttpServing.awaitServing(q, java.time.Duration.ofSeconds(60));
     return q;

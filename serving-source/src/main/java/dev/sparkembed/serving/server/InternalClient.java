@@ -55,6 +55,17 @@ public final class InternalClient {
     return WireFormat.decodeRequests(r.body());
   }
 
+  /** Continuous: up to {@code max} requests of a lane, waiting up to {@code waitMs}. */
+  public List<WireFormat.WireRequest> take(String queue, int lane, int max, long waitMs)
+      throws IOException, InterruptedException {
+    HttpResponse<byte[]> r =
+        CLIENT.send(
+            get(InternalEndpoints.TAKE, "queue", queue, "lane", lane, "max", max, "waitMs", waitMs),
+            HttpResponse.BodyHandlers.ofByteArray());
+    check(r, InternalEndpoints.TAKE);
+    return WireFormat.decodeRequests(r.body());
+  }
+
   /**
    * The newest request number of a queue, waiting up to {@code waitMs} for one after {@code after}.
    */

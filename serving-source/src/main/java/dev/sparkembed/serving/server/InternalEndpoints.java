@@ -65,12 +65,24 @@ final class InternalEndpoints {
                     WireFormat.encodeRequests(
                         queue.read(longParam(uri, "from"), longParam(uri, "to")))));
         case LATEST -> latest(queue, longParam(uri, "after"), longParam(uri, "waitMs"), slot);
+        case TAKE ->
+            take(
+                queue,
+                (int) longParam(uri, "lane"),
+                (int) longParam(uri, "max"),
+                longParam(uri, "waitMs"),
+                slot);
         case FINISH -> {
           int n = queue.finishUpTo(longParam(uri, "upTo"), param(uri, "cause"));
           slot.send(HttpReply.json("{\"finished\":" + n + "}"));
         }
         case COMMIT -> {
-          queue.commitUpTo(longParam(uri, "upTo"), param(uri, "cause"));
+          if (uri.parameters().containsKey("lane")) {
+            queue.commitLane(
+                (int) longParam(uri, "lane"), longParam(uri, "upTo"), param(uri, "cause"));
+          } else {
+            queue.commitUpTo(longParam(uri, "upTo"), param(uri, "cause"));
+          }
           slot.send(HttpReply.json("{\"committed\":true}"));
         }
         case CLOSE -> {
@@ -159,6 +171,36 @@ final class InternalEndpoints {
                 Math.max(0, Math.min(waitMs, 10_000)),
                 TimeUnit.MILLISECONDS);
   }
+
+  /** Continuous readers in another JVM: a blocking wait, so it runs off the event loop. */
+  private static void take(RequestQueue queue, int lane, int max, long waitMs, ResponseSlot slot) {
+    if (lane < 0 || lane >= queue.laneCount()) {
+      slot.send(
+          HttpReply.error(400, "No lane " + lane + " (the queue has " + queue.laneCount() + ")"));
+      return;
+    }
+    BLOCKING.execute(
+        () -> {
+          try {
+            List<PendingRequest> got =
+                queue.takeBatch(lane, Math.max(1, max), Math.max(0, Math.min(waitMs, 10_000)));
+            slot.send(binary(WireFormat.encodeRequests(got)));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            slot.send(HttpReply.error(503, "Server stopping"));
+          } catch (RuntimeException e) {
+            slot.send(HttpReply.error(500, e.toString()));
+          }
+        });
+  }
+
+  private static final java.util.concurrent.ExecutorService BLOCKING =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "spark-embed-take");
+            t.setDaemon(true);
+            return t;
+          });
 
   private static HttpReply binary(byte[] body) {
     return new HttpReply(200, Map.of("content-type", "application/octet-stream"), body);

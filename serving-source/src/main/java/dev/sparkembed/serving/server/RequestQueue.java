@@ -243,6 +243,52 @@ public final class RequestQueue {
     }
   }
 
+  /**
+   * Continuous: up to {@code max} requests of lane {@code lane}, waiting up to {@code maxWaitMs}
+   * for the first one. Blocks: never call it on an event loop.
+   */
+  public List<PendingRequest> takeBatch(int lane, int max, long maxWaitMs)
+      throws InterruptedException {
+    List<PendingRequest> out = new ArrayList<>();
+    PendingRequest first = take(lane, maxWaitMs);
+    if (first == null) {
+      return out;
+    }
+    out.add(first);
+    PendingRequest next;
+    while (out.size() < max && (next = take(lane, 0)) != null) {
+      out.add(next);
+    }
+    return out;
+  }
+
+  /**
+   * Continuous: a reader of lane {@code lane} stopped; the requests it took but did not answer go
+   * back to the front of the lane for the next reader.
+   */
+  public void requeueTaken(int lane) {
+    Lane[] ls = lanes;
+    if (lane >= ls.length) {
+      return;
+    }
+    List<PendingRequest> back = new ArrayList<>();
+    ls[lane].taken.removeIf(
+        e -> {
+          if (e.isWaiting()) {
+            back.add(e);
+            return true;
+          }
+          return false;
+        });
+    for (int i = back.size() - 1; i >= 0; i--) {
+      ls[lane].queue.addFirst(back.get(i));
+      ls[lane].load.incrementAndGet();
+    }
+    if (!back.isEmpty()) {
+      LOG.info("Requeued {} request(s) of stopped reader {} of queue {}", back.size(), lane, token);
+    }
+  }
+
   /** Answers request {@code seq} if it still waits. */
   public ReplyOutcome answer(long seq, HttpReply reply) {
     PendingRequest e = entries.get(seq);
@@ -394,7 +440,7 @@ public final class RequestQueue {
   }
 
   /** Entries kept (waiting or answered, not yet committed); for tests and metrics. */
-  int kept() {
+  public int kept() {
     return entries.size();
   }
 

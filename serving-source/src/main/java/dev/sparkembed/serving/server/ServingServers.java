@@ -46,6 +46,7 @@ public final class ServingServers {
       Set<String> methods,
       boolean servesRequests,
       ServerDirectory directory,
+      int lanes,
       ExtensionSpec extension,
       TlsFiles tls) {
 
@@ -99,6 +100,9 @@ public final class ServingServers {
             ? new RequestQueue(
                 spec.token(), spec.secret(), spec.maxQueuedRequests(), spec.requestTimeoutMs())
             : null;
+    if (queue != null && spec.lanes() > 0) {
+      queue.useLanes(spec.lanes());
+    }
     ServerExtension extension = spec.extension() == null ? null : spec.extension().create(queue);
     Route route =
         new Route(

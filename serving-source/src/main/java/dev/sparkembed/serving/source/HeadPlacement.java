@@ -11,11 +11,11 @@ final class HeadPlacement implements ServerPlacement {
   private final HttpSourceConf conf;
   private final LocalQueueHandle handle;
 
-  HeadPlacement(HttpSourceConf conf) {
+  HeadPlacement(HttpSourceConf conf, int lanes) {
     this.conf = conf;
     String token = "h" + QueueSpecs.randomHex(8);
     ServingServers.Registration reg =
-        ServingServers.register(QueueSpecs.spec(conf, token, 1, true, null));
+        ServingServers.register(QueueSpecs.spec(conf, token, 1, true, null, lanes));
     this.handle = new LocalQueueHandle(reg, "driver");
   }
 

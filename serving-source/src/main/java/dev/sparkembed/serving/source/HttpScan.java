@@ -39,7 +39,17 @@ final class HttpScan implements Scan {
 
   @Override
   public ContinuousStream toContinuousStream(String checkpointLocation) {
-    throw new UnsupportedOperationException("continuous trigger: coming with issue 4");
+    HttpSourceConf withSecret = withSecret();
+    SparkSession spark = SparkSession.active();
+    int lanes = conf.numPartitions();
+    if (lanes <= 0) {
+      // Every reader holds a task slot for the life of the query.
+      lanes =
+          conf.mode() == ServingMode.HEAD
+              ? spark.sparkContext().defaultParallelism()
+              : spark.sparkContext().getConf().getInt("spark.executor.cores", 1);
+    }
+    return new HttpContinuousStream(withSecret, placement(withSecret, lanes), lanes);
   }
 
   private HttpSourceConf withSecret() {
@@ -48,12 +58,8 @@ final class HttpScan implements Scan {
 
   private ServerPlacement placement(HttpSourceConf c, int lanes) {
     if (c.mode() == ServingMode.HEAD) {
-      HeadPlacement head = new HeadPlacement(c);
-      if (lanes > 0) {
-        head.useLanes(lanes);
-      }
-      return head;
+      return new HeadPlacement(c, lanes);
     }
-    throw new UnsupportedOperationException("distributed mode: coming with issue 4");
+    return DistributedPlacement.start(c, lanes);
   }
 }

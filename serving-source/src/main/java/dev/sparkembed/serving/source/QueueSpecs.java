@@ -24,7 +24,8 @@ final class QueueSpecs {
       String token,
       int portsToTry,
       boolean servesRequests,
-      ServerDirectory directory) {
+      ServerDirectory directory,
+      int lanes) {
     return new ServingServers.Spec(
         Hosts.bindable(conf.host()),
         Hosts.advertised(conf.host()),
@@ -39,6 +40,7 @@ final class QueueSpecs {
         Set.copyOf(conf.methods()),
         servesRequests,
         directory,
+        lanes,
         conf.extension() == null
             ? null
             : new ServingServers.ExtensionSpec(conf.extension(), conf.extensionOptions()),
