@@ -131,6 +131,9 @@ final class DjlEmbedder implements Embedder {
       if (e instanceof ModelLoadException) {
         throw (ModelLoadException) e;
       }
+      if (engine == EngineChoice.PYTORCH && EngineErrors.rootMessage(e).contains("Offline mode")) {
+        throw EngineErrors.pytorchOffline(e);
+      }
       throw EngineErrors.unreadable(files.modelFile(), "model file", e);
     }
   }
