@@ -25,6 +25,7 @@ public final class BenchReport {
   private final List<String> columns;
   private final List<Map<String, Object>> rows = new ArrayList<>();
   private final Map<String, Object> facts = new LinkedHashMap<>();
+  private final List<String> notes = new ArrayList<>();
 
   public BenchReport(String name, List<String> columns) {
     this.name = name;
@@ -53,6 +54,16 @@ public final class BenchReport {
   public BenchReport fact(String key, Object value) {
     facts.put(key, value);
     return this;
+  }
+
+  /** Adds a line printed under the table (and kept in the JSON as "notes"). */
+  public BenchReport note(String line) {
+    notes.add(line);
+    return this;
+  }
+
+  public List<String> notes() {
+    return List.copyOf(notes);
   }
 
   public List<Map<String, Object>> rows() {
@@ -84,6 +95,10 @@ public final class BenchReport {
         out.println(line(rule, widths));
       }
     }
+    if (!notes.isEmpty()) {
+      out.println();
+      notes.forEach(n -> out.println("- " + n));
+    }
     out.flush();
   }
 
@@ -92,6 +107,9 @@ public final class BenchReport {
     Map<String, Object> doc = new LinkedHashMap<>(facts);
     doc.put("columns", columns);
     doc.put("rows", rows);
+    if (!notes.isEmpty()) {
+      doc.put("notes", notes);
+    }
     try {
       if (file.toAbsolutePath().getParent() != null) {
         Files.createDirectories(file.toAbsolutePath().getParent());

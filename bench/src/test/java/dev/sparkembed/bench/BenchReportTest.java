@@ -21,7 +21,8 @@ class BenchReportTest {
         new BenchReport("demo", List.of("config", "req/s", "p50 ms"))
             .row("head, 1 conn", 1234.5, 0.4567)
             .row("head, 16 conn", 20000.0, null)
-            .fact("baseline", "raw");
+            .fact("baseline", "raw")
+            .note("ratios are ours / baseline");
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     report.printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -30,7 +31,8 @@ class BenchReportTest {
         .contains("## demo")
         .contains("| config        | req/s  | p50 ms |")
         .contains("| head, 1 conn  | 1,235  | 0.457  |")
-        .contains("| head, 16 conn | 20,000 | -      |");
+        .contains("| head, 16 conn | 20,000 | -      |")
+        .contains("- ratios are ours / baseline");
 
     Path json = dir.resolve("sub/report.json");
     report.writeJson(json);
@@ -38,6 +40,7 @@ class BenchReportTest {
     assertThat(doc.get("benchmark").asText()).isEqualTo("demo");
     assertThat(doc.get("baseline").asText()).isEqualTo("raw");
     assertThat(doc.get("rows")).hasSize(2);
+    assertThat(doc.get("notes").get(0).asText()).isEqualTo("ratios are ours / baseline");
     assertThat(doc.get("rows").get(0).get("req/s").asDouble()).isEqualTo(1234.5);
   }
 

@@ -12,7 +12,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SparkEmbed.Version.class,
     description = "Spark Serving and text embeddings on Spark workers.",
-    subcommands = {CommandLine.HelpCommand.class, BenchCommand.class, ExampleCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      BenchCommand.class,
+      LbCommand.class,
+      EmbedCommand.class,
+      ServeCommand.class,
+      BatchCommand.class,
+      ControllerCommand.class,
+      ExampleCommand.class
+    })
 public final class SparkEmbed {
 
   public static void main(String[] args) {

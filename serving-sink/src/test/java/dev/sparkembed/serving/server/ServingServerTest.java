@@ -40,7 +40,7 @@ class ServingServerTest {
             "127.0.0.1",
             port,
             1,
-            path,
+            List.of(path),
             token,
             SECRET,
             maxQueued,
@@ -49,7 +49,9 @@ class ServingServerTest {
             Set.of("POST"),
             true,
             null,
-            0));
+            0,
+            null,
+            null));
   }
 
   private ServingServers.Registration register(String path) throws IOException {

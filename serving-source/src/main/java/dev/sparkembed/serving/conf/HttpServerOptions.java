@@ -16,7 +16,11 @@ public final class HttpServerOptions {
   public static final String PORT = "port";
   public static final int PORT_DEFAULT = 8888;
 
-  /** The API path; required, since two queries may share one port. */
+  /**
+   * The API path; required, since two queries may share one port. Several paths, separated by
+   * commas, all lead to the query's one queue; a segment {@code {name}} matches any one segment
+   * (e.g. {@code /openai/deployments/{deployment}/embeddings}).
+   */
   public static final String PATH = "path";
 
   public static final String MODE = "mode";
@@ -49,6 +53,22 @@ public final class HttpServerOptions {
 
   /** Optional shared secret for the internal endpoints; a random one per query by default. */
   public static final String SECRET = "secret";
+
+  /**
+   * A {@code dev.sparkembed.serving.server.ServerExtension} class (public, no-argument constructor)
+   * whose GET paths the server answers itself, on its event loop, and which is told of every
+   * answered request. Created in each JVM that hosts one of the query's servers.
+   */
+  public static final String EXTENSION = "extension";
+
+  /** Options starting with this are handed to the extension, without the prefix. */
+  public static final String EXTENSION_PREFIX = "extension.";
+
+  /** PEM certificate chain: the server speaks HTTPS (with {@link #TLS_KEY}). */
+  public static final String TLS_CERT = "tlsCert";
+
+  /** PEM PKCS#8 private key of {@link #TLS_CERT}. */
+  public static final String TLS_KEY = "tlsKey";
 
   /** Sink: the path whose requests this query answers. */
   public static final String REPLY_TO = "replyTo";

@@ -2,10 +2,12 @@ package dev.sparkembed.serving.conf;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The {@code httpserver} source's options, parsed and validated once on the driver (a bad value
@@ -17,7 +19,7 @@ public final class HttpSourceConf implements Serializable {
 
   private final String host;
   private final int port;
-  private final String path;
+  private final List<String> paths;
   private final ServingMode mode;
   private final int maxQueuedRequests;
   private final int maxBodyBytes;
@@ -26,11 +28,15 @@ public final class HttpSourceConf implements Serializable {
   private final int numPartitions;
   private final String secret;
   private final List<String> methods;
+  private final String extension;
+  private final Map<String, String> extensionOptions;
+  private final String tlsCert;
+  private final String tlsKey;
 
   private HttpSourceConf(
       String host,
       int port,
-      String path,
+      List<String> paths,
       ServingMode mode,
       int maxQueuedRequests,
       int maxBodyBytes,
@@ -38,10 +44,14 @@ public final class HttpSourceConf implements Serializable {
       int maxRequestsPerBatch,
       int numPartitions,
       String secret,
-      List<String> methods) {
+      List<String> methods,
+      String extension,
+      Map<String, String> extensionOptions,
+      String tlsCert,
+      String tlsKey) {
     this.host = host;
     this.port = port;
-    this.path = path;
+    this.paths = List.copyOf(paths);
     this.mode = mode;
     this.maxQueuedRequests = maxQueuedRequests;
     this.maxBodyBytes = maxBodyBytes;
@@ -50,6 +60,12 @@ public final class HttpSourceConf implements Serializable {
     this.numPartitions = numPartitions;
     this.secret = secret;
     this.methods = List.copyOf(methods);
+    this.extension = extension;
+    TreeMap<String, String> ext = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    ext.putAll(extensionOptions);
+    this.extensionOptions = ext;
+    this.tlsCert = tlsCert;
+    this.tlsKey = tlsKey;
   }
 
   /**
@@ -64,10 +80,15 @@ public final class HttpSourceConf implements Serializable {
       throw ServingErrors.invalidOption(HttpServerOptions.HOST, "''", "a host name or IP address");
     }
     int port = p.intInRange(HttpServerOptions.PORT, HttpServerOptions.PORT_DEFAULT, 0, 65535);
-    String path =
-        validPath(
-            HttpServerOptions.PATH,
-            p.requiredString(HttpServerOptions.PATH, "an API path such as /embed"));
+    List<String> paths = new ArrayList<>();
+    for (String one :
+        p.requiredString(HttpServerOptions.PATH, "an API path such as /embed").split(",")) {
+      String path = validPath(HttpServerOptions.PATH, one);
+      if (paths.contains(path)) {
+        throw ServingErrors.invalidOption(HttpServerOptions.PATH, one, "each path once");
+      }
+      paths.add(path);
+    }
     ServingMode mode =
         p.has(HttpServerOptions.MODE)
             ? ServingMode.parse(HttpServerOptions.MODE, p.string(HttpServerOptions.MODE, ""))
@@ -113,10 +134,43 @@ public final class HttpSourceConf implements Serializable {
       }
       methods.add(method);
     }
+    String extension = p.string(HttpServerOptions.EXTENSION, null);
+    if (extension != null && !extension.trim().matches("[\\w$.]+")) {
+      throw ServingErrors.invalidOption(
+          HttpServerOptions.EXTENSION, extension, "a class name such as com.example.MyExtension");
+    }
+    Map<String, String> extensionOptions = new HashMap<>();
+    for (Map.Entry<String, String> e : options.entrySet()) {
+      if (e.getKey()
+          .regionMatches(
+              true,
+              0,
+              HttpServerOptions.EXTENSION_PREFIX,
+              0,
+              HttpServerOptions.EXTENSION_PREFIX.length())) {
+        extensionOptions.put(
+            e.getKey().substring(HttpServerOptions.EXTENSION_PREFIX.length()), e.getValue());
+      }
+    }
+    String tlsCert = p.string(HttpServerOptions.TLS_CERT, null);
+    String tlsKey = p.string(HttpServerOptions.TLS_KEY, null);
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw ServingErrors.missingOption(
+          tlsCert == null ? HttpServerOptions.TLS_CERT : HttpServerOptions.TLS_KEY,
+          "both "
+              + HttpServerOptions.TLS_CERT
+              + " and "
+              + HttpServerOptions.TLS_KEY
+              + " (PEM files) for HTTPS");
+    }
+    if (tlsCert != null) {
+      readablePem(HttpServerOptions.TLS_CERT, tlsCert);
+      readablePem(HttpServerOptions.TLS_KEY, tlsKey);
+    }
     return new HttpSourceConf(
         host,
         port,
-        path,
+        paths,
         mode,
         maxQueued,
         maxBody,
@@ -124,7 +178,18 @@ public final class HttpSourceConf implements Serializable {
         perBatch,
         partitions,
         secret,
-        methods);
+        methods,
+        extension == null ? null : extension.trim(),
+        extensionOptions,
+        tlsCert,
+        tlsKey);
+  }
+
+  private static void readablePem(String key, String file) {
+    java.nio.file.Path path = java.nio.file.Path.of(file);
+    if (!java.nio.file.Files.isRegularFile(path) || !java.nio.file.Files.isReadable(path)) {
+      throw ServingErrors.invalidOption(key, file, "a readable PEM file");
+    }
   }
 
   /** Checks an API path: starts with '/', no query string, outside the internal prefix. */
@@ -135,6 +200,13 @@ public final class HttpSourceConf implements Serializable {
         || trimmed.contains("#")
         || trimmed.contains(" ")) {
       throw ServingErrors.invalidOption(key, path, "a path starting with '/', such as /embed");
+    }
+    for (String segment : trimmed.split("/")) {
+      if ((segment.contains("{") || segment.contains("}"))
+          && !segment.matches("\\{[A-Za-z][A-Za-z0-9_-]*\\}")) {
+        throw ServingErrors.invalidOption(
+            key, path, "a path whose {name} placeholders are whole segments, such as /a/{id}/b");
+      }
     }
     if ((trimmed + "/").startsWith(HttpServerOptions.INTERNAL_PREFIX)) {
       throw ServingErrors.invalidOption(
@@ -150,7 +222,7 @@ public final class HttpSourceConf implements Serializable {
     return new HttpSourceConf(
         host,
         port,
-        path,
+        paths,
         mode,
         maxQueuedRequests,
         maxBodyBytes,
@@ -158,7 +230,11 @@ public final class HttpSourceConf implements Serializable {
         maxRequestsPerBatch,
         numPartitions,
         Objects.requireNonNull(newSecret),
-        methods);
+        methods,
+        extension,
+        extensionOptions,
+        tlsCert,
+        tlsKey);
   }
 
   public String host() {
@@ -169,8 +245,34 @@ public final class HttpSourceConf implements Serializable {
     return port;
   }
 
+  /** The first API path (the only one, unless several were given). */
   public String path() {
-    return path;
+    return paths.get(0);
+  }
+
+  /** Every API path of the query, in the order given. */
+  public List<String> paths() {
+    return paths;
+  }
+
+  /** The {@link HttpServerOptions#EXTENSION} class name, or {@code null}. */
+  public String extension() {
+    return extension;
+  }
+
+  /** The options for the extension, prefix removed; keys are case-insensitive. */
+  public Map<String, String> extensionOptions() {
+    return extensionOptions;
+  }
+
+  /** The PEM certificate file for HTTPS, or {@code null} for plain HTTP. */
+  public String tlsCert() {
+    return tlsCert;
+  }
+
+  /** The PEM private key file for HTTPS, or {@code null}. */
+  public String tlsKey() {
+    return tlsKey;
   }
 
   public ServingMode mode() {
@@ -214,8 +316,8 @@ public final class HttpSourceConf implements Serializable {
         + host
         + ", port="
         + port
-        + ", path="
-        + path
+        + ", paths="
+        + paths
         + ", mode="
         + mode.optionValue()
         + ", maxQueuedRequests="
@@ -228,6 +330,8 @@ public final class HttpSourceConf implements Serializable {
         + maxRequestsPerBatch
         + ", numPartitions="
         + numPartitions
+        + (extension == null ? "" : ", extension=" + extension)
+        + (tlsCert == null ? "" : ", tls")
         + "}";
   }
 }

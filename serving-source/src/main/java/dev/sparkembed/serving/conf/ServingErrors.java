@@ -48,6 +48,41 @@ public final class ServingErrors {
         cause);
   }
 
+  public static IllegalArgumentException badExtension(String className, Throwable cause) {
+    return new IllegalArgumentException(
+        String.format(
+            Locale.ROOT,
+            "Invalid option 'extension': %s (expected a public class implementing"
+                + " dev.sparkembed.serving.server.ServerExtension with a public no-argument"
+                + " constructor; %s)",
+            className,
+            cause),
+        cause);
+  }
+
+  public static IllegalStateException tlsMismatch(String host, int port, boolean serverHasTls) {
+    return new IllegalStateException(
+        String.format(
+            Locale.ROOT,
+            "The server on %s:%d already serves %s for another query (expected the same"
+                + " tlsCert/tlsKey options for every query on one port)",
+            host,
+            port,
+            serverHasTls ? "HTTPS" : "plain HTTP"));
+  }
+
+  public static IllegalArgumentException invalidTls(String cert, String key, Throwable cause) {
+    return new IllegalArgumentException(
+        String.format(
+            Locale.ROOT,
+            "Invalid options 'tlsCert'/'tlsKey': %s, %s (expected a PEM certificate chain and its"
+                + " PEM PKCS#8 private key; %s)",
+            cert,
+            key,
+            cause.getMessage()),
+        cause);
+  }
+
   public static IllegalArgumentException invalidSchema(String what, Object value, String expected) {
     return new IllegalArgumentException(
         String.format(Locale.ROOT, "Invalid %s: %s (expected %s)", what, value, expected));

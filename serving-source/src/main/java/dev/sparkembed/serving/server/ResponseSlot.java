@@ -8,6 +8,9 @@ public final class ResponseSlot {
   private final ConnectionResponder responder;
   private final int index;
   private final boolean keepAlive;
+  private volatile ServerExtension observer;
+  private String path;
+  private long receivedNanos;
 
   ResponseSlot(ConnectionResponder responder, int index, boolean keepAlive) {
     this.responder = responder;
@@ -15,12 +18,29 @@ public final class ResponseSlot {
     this.keepAlive = keepAlive;
   }
 
+  /** Tells {@code extension} of this request's answer, when it comes (event loop, once). */
+  void observe(ServerExtension extension, String requestPath, long arrivalNanos) {
+    path = requestPath;
+    receivedNanos = arrivalNanos;
+    observer = extension;
+  }
+
   void send(HttpReply reply) {
+    answered(reply);
     responder.respond(index, reply, keepAlive, null);
   }
 
   void send(HttpReply reply, PendingRequest done) {
+    answered(reply);
     responder.respond(index, reply, keepAlive, done);
+  }
+
+  private void answered(HttpReply reply) {
+    ServerExtension o = observer;
+    if (o != null) {
+      observer = null;
+      o.answered(path, reply.status(), System.nanoTime() - receivedNanos);
+    }
   }
 
   ConnectionResponder responder() {

@@ -1,18 +1,41 @@
 package dev.sparkembed.serving.server;
 
+import java.util.List;
 import java.util.Set;
 
 /**
- * What one API path of a server leads to: the query's {@link RequestQueue}, or (on the driver of a
- * distributed query) only its {@link ServerDirectory}. Immutable; lives in the server's JVM.
+ * What the API paths of one query on a server lead to: the query's {@link RequestQueue}, or (on the
+ * driver of a distributed query) only its {@link ServerDirectory}; and optionally the query's
+ * {@link ServerExtension}, which answers its own GET paths. Immutable; lives in the server's JVM.
  */
 record Route(
-    String path,
+    List<String> paths,
     RequestQueue queue,
     ServerDirectory directory,
     String secret,
     int maxBodyBytes,
-    Set<String> methods) {
+    Set<String> methods,
+    ServerExtension extension) {
+
+  /** The first path: how logs and registrations name the route. */
+  String path() {
+    return paths.get(0);
+  }
+
+  /** Whether {@code path} is one the extension answers itself. */
+  boolean isLocal(String path) {
+    return extension != null && extension.localPaths().contains(path);
+  }
+
+  /** Every path this route claims on its server: the query's, then the extension's. */
+  List<String> allPaths() {
+    if (extension == null) {
+      return paths;
+    }
+    List<String> all = new java.util.ArrayList<>(paths);
+    all.addAll(extension.localPaths());
+    return all;
+  }
 
   boolean secretMatches(String candidate) {
     return candidate != null

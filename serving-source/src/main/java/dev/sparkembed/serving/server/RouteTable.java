@@ -1,9 +1,18 @@
 package dev.sparkembed.serving.server;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
-/** The API paths one server serves, shared by its connections. Thread-safe. */
+/**
+ * The API paths one server serves, shared by its connections: exact paths, and templates whose
+ * {@code {name}} segments match any one segment. Thread-safe.
+ */
 final class RouteTable {
   /** Body limit for internal endpoints (batches of forwarded replies) and unknown paths. */
   static final int INTERNAL_BODY_LIMIT = 256 << 20;
@@ -11,33 +20,84 @@ final class RouteTable {
   static final int UNKNOWN_PATH_BODY_LIMIT = 64 << 10;
 
   private final ConcurrentHashMap<String, Route> routes = new ConcurrentHashMap<>();
+  private final List<Template> templates = new CopyOnWriteArrayList<>();
+
+  /** A path with {@code {name}} segments, as given and as a pattern. */
+  private record Template(String path, Pattern pattern, Route route) {}
 
   Route get(String path) {
-    return routes.get(path);
+    Route exact = routes.get(path);
+    if (exact != null || templates.isEmpty()) {
+      return exact;
+    }
+    for (Template t : templates) {
+      if (t.pattern().matcher(path).matches()) {
+        return t.route();
+      }
+    }
+    return null;
   }
 
-  /** Adds a path; false if another query holds it. */
-  boolean add(Route route) {
-    return routes.putIfAbsent(route.path(), route) == null;
+  /** Adds a route's paths; false (and nothing added) if another query holds one of them. */
+  synchronized boolean add(Route route) {
+    List<String> paths = route.allPaths();
+    for (String p : paths) {
+      if (routes.containsKey(p) || templates.stream().anyMatch(t -> t.path().equals(p))) {
+        return false;
+      }
+    }
+    for (String p : paths) {
+      if (p.contains("{")) {
+        templates.add(new Template(p, pattern(p), route));
+      } else {
+        routes.put(p, route);
+      }
+    }
+    return true;
   }
 
-  void remove(Route route) {
-    routes.remove(route.path(), route);
+  synchronized void remove(Route route) {
+    routes.values().removeIf(r -> r == route);
+    templates.removeIf(t -> t.route() == route);
   }
 
   boolean isEmpty() {
-    return routes.isEmpty();
+    return routes.isEmpty() && templates.isEmpty();
   }
 
   Collection<Route> all() {
-    return routes.values();
+    LinkedHashSet<Route> all = new LinkedHashSet<>(routes.values());
+    templates.forEach(t -> all.add(t.route()));
+    return new ArrayList<>(all);
+  }
+
+  /** Whether {@code route} is (still) this table's. */
+  boolean contains(Route route) {
+    return routes.containsValue(route) || templates.stream().anyMatch(t -> t.route() == route);
   }
 
   int bodyLimit(String path) {
     if (path.startsWith(dev.sparkembed.serving.conf.HttpServerOptions.INTERNAL_PREFIX)) {
       return INTERNAL_BODY_LIMIT;
     }
-    Route r = routes.get(path);
+    Route r = get(path);
     return r == null ? UNKNOWN_PATH_BODY_LIMIT : r.maxBodyBytes();
+  }
+
+  /** {@code /a/{x}/b} becomes {@code \Q/a/\E[^/]+\Q/b\E}. */
+  private static Pattern pattern(String template) {
+    StringBuilder regex = new StringBuilder();
+    for (String segment : template.substring(1).split("/", -1)) {
+      regex.append('/');
+      regex.append(segment.startsWith("{") ? "[^/]+" : Pattern.quote(segment));
+    }
+    return Pattern.compile(regex.toString());
+  }
+
+  /** For tests: the templates' patterns by path. */
+  Map<String, String> templatePatterns() {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    templates.forEach(t -> m.put(t.path(), t.pattern().pattern()));
+    return m;
   }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.HashMap;
@@ -24,11 +25,18 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
 
   private final RouteTable routes;
   private final InternalEndpoints internal;
+  private final boolean httpsOnly;
   private ConnectionResponder responder;
+  private boolean secure;
 
-  ServingRequestHandler(RouteTable routes, InternalEndpoints internal) {
+  /**
+   * @param httpsOnly the server speaks HTTPS: API paths over a plain connection are refused (the
+   *     internal endpoints stay reachable for the query's other JVMs)
+   */
+  ServingRequestHandler(RouteTable routes, InternalEndpoints internal, boolean httpsOnly) {
     this.routes = routes;
     this.internal = internal;
+    this.httpsOnly = httpsOnly;
   }
 
   @Override
@@ -41,6 +49,10 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof OversizedRequest o) {
       ResponseSlot slot = responder.nextSlot(false);
+      Route route = routes.get(o.path());
+      if (route != null && route.extension() != null) {
+        slot.observe(route.extension(), o.path(), System.nanoTime());
+      }
       slot.send(
           HttpReply.error(
               413, "Request body over the limit of " + o.limit() + " bytes for " + o.path()));
@@ -51,6 +63,7 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
+      secure = ctx.pipeline().get(SslHandler.class) != null;
       handle(request);
     } finally {
       request.release();
@@ -74,6 +87,10 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
       internal.handle(request, uri, slot);
       return;
     }
+    if (httpsOnly && !secure) {
+      slot.send(HttpReply.error(400, "This server speaks HTTPS only: use https://"));
+      return;
+    }
     Route route =
         routes.get(
             path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
@@ -82,6 +99,15 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String method = request.method().name();
+    String routed =
+        path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    if (route.extension() != null) {
+      slot.observe(route.extension(), routed, System.nanoTime());
+    }
+    if (route.isLocal(routed)) {
+      answerLocally(request, uri, routed, route.extension(), slot);
+      return;
+    }
     if (!route.methods().contains(method)) {
       slot.send(
           new HttpReply(
@@ -112,15 +138,48 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
     enqueue(request, uri, route.queue(), slot);
   }
 
-  private void enqueue(
-      FullHttpRequest request, QueryStringDecoder uri, RequestQueue queue, ResponseSlot slot) {
-    byte[] body = new byte[request.content().readableBytes()];
-    request.content().readBytes(body);
+  /** A GET path of the query's extension: answered here, on the event loop. */
+  private static void answerLocally(
+      FullHttpRequest request,
+      QueryStringDecoder uri,
+      String path,
+      ServerExtension extension,
+      ResponseSlot slot) {
+    String method = request.method().name();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      slot.send(
+          new HttpReply(
+              405,
+              Map.of("content-type", HttpReply.JSON, "allow", "GET, HEAD"),
+              HttpReply.error(
+                      405, "Method " + method + " not allowed on " + path + " (allowed: GET)")
+                  .body()));
+      return;
+    }
+    HttpReply reply;
+    try {
+      reply = extension.answer(path, uri.rawQuery(), headers(request));
+    } catch (RuntimeException e) {
+      LOG.warn("Extension failed to answer {}: {}", path, e.toString());
+      reply = HttpReply.error(500, "Cannot answer " + path + ": " + e.getMessage());
+    }
+    slot.send(method.equals("HEAD") ? new HttpReply(reply.status(), reply.headers(), null) : reply);
+  }
+
+  private static Map<String, String> headers(FullHttpRequest request) {
     Map<String, String> headers = new HashMap<>();
     for (Map.Entry<String, String> h : request.headers()) {
       headers.merge(
           h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue(), (a, b) -> a + ", " + b);
     }
+    return headers;
+  }
+
+  private void enqueue(
+      FullHttpRequest request, QueryStringDecoder uri, RequestQueue queue, ResponseSlot slot) {
+    byte[] body = new byte[request.content().readableBytes()];
+    request.content().readBytes(body);
+    Map<String, String> headers = headers(request);
     String query = uri.rawQuery();
     PendingRequest.RequestData data =
         new PendingRequest.RequestData(

@@ -1,14 +1,19 @@
 package dev.sparkembed.serving.server;
 
+import dev.sparkembed.serving.conf.ServingErrors;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,17 +26,20 @@ final class ServingServer {
   private static final Logger LOG = LoggerFactory.getLogger(ServingServer.class);
 
   private final String host;
+  private final ServingServers.TlsFiles tls;
   private final RouteTable routes;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel channel;
 
   /**
-   * Binds {@code host:port} (0 for any free port).
+   * Binds {@code host:port} (0 for any free port); HTTPS when {@code tls} is given.
    *
    * @throws java.net.BindException (sneaky) or another exception when the bind fails
+   * @throws IllegalArgumentException naming the files when the certificate or key is unusable
    */
-  static ServingServer bind(String host, int port) throws Exception {
+  static ServingServer bind(String host, int port, ServingServers.TlsFiles tls) throws Exception {
+    SslContext ssl = tls == null ? null : sslContext(tls);
     EventLoopGroup boss =
         new NioEventLoopGroup(1, new DefaultThreadFactory("spark-embed-accept", true));
     int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
@@ -47,12 +55,12 @@ final class ServingServer {
               .option(ChannelOption.SO_REUSEADDR, true)
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childOption(ChannelOption.SO_KEEPALIVE, true)
-              .childHandler(new ServingServerInitializer(routes))
+              .childHandler(new ServingServerInitializer(routes, ssl))
               .bind(host, port)
               .sync()
               .channel();
-      ServingServer server = new ServingServer(host, boss, workers, ch, routes);
-      LOG.info("HTTP server listening on {}:{}", host, server.port());
+      ServingServer server = new ServingServer(host, tls, boss, workers, ch, routes);
+      LOG.info("HTTP{} server listening on {}:{}", tls == null ? "" : "S", host, server.port());
       return server;
     } catch (Exception e) {
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -61,13 +69,24 @@ final class ServingServer {
     }
   }
 
+  private static SslContext sslContext(ServingServers.TlsFiles tls) {
+    try {
+      return SslContextBuilder.forServer(new File(tls.certificate()), new File(tls.privateKey()))
+          .build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw ServingErrors.invalidTls(tls.certificate(), tls.privateKey(), e);
+    }
+  }
+
   private ServingServer(
       String host,
+      ServingServers.TlsFiles tls,
       EventLoopGroup boss,
       EventLoopGroup workers,
       Channel channel,
       RouteTable routes) {
     this.host = host;
+    this.tls = tls;
     this.boss = boss;
     this.workers = workers;
     this.channel = channel;
@@ -80,6 +99,11 @@ final class ServingServer {
 
   String host() {
     return host;
+  }
+
+  /** The PEM files when this server speaks HTTPS, else {@code null}. */
+  ServingServers.TlsFiles tls() {
+    return tls;
   }
 
   int port() {

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.ssl.OptionalSslHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -15,19 +17,29 @@ final class ServingServerInitializer extends ChannelInitializer<SocketChannel> {
 
   private final RouteTable routes;
   private final InternalEndpoints internal;
+  private final SslContext ssl;
 
-  ServingServerInitializer(RouteTable routes) {
+  /**
+   * @param ssl the HTTPS context, or {@code null} for plain HTTP
+   */
+  ServingServerInitializer(RouteTable routes, SslContext ssl) {
     this.routes = routes;
     this.internal = new InternalEndpoints(routes);
+    this.ssl = ssl;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline p = ch.pipeline();
+    if (ssl != null) {
+      // TLS for clients; plain HTTP is still detected so that other JVMs of the query can reach
+      // the internal endpoints (the handler refuses API paths without TLS).
+      p.addLast("tls", new OptionalSslHandler(ssl));
+    }
     p.addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
     p.addLast("codec", new HttpServerCodec(4096, 16384, 65536));
     p.addLast("continue", new HttpServerExpectContinueHandler());
     p.addLast("aggregator", new RequestAggregator(routes));
-    p.addLast("handler", new ServingRequestHandler(routes, internal));
+    p.addLast("handler", new ServingRequestHandler(routes, internal, ssl != null));
   }
 }

@@ -26,13 +26,18 @@ public final class ServingServers {
 
   private ServingServers() {}
 
-  /** What a query asks for when it registers a path. */
+  /**
+   * What a query asks for when it registers its paths.
+   *
+   * @param extension the query's server extension, created for this registration, or {@code null}
+   * @param tls the PEM files for HTTPS when this registration starts the server, or {@code null}
+   */
   public record Spec(
       String bindHost,
       String advertisedHost,
       int port,
       int portsToTry,
-      String path,
+      List<String> paths,
       String token,
       String secret,
       int maxQueuedRequests,
@@ -41,7 +46,38 @@ public final class ServingServers {
       Set<String> methods,
       boolean servesRequests,
       ServerDirectory directory,
-      int lanes) {}
+      int lanes,
+      ExtensionSpec extension,
+      TlsFiles tls) {
+
+    /** The first path. */
+    public String path() {
+      return paths.get(0);
+    }
+  }
+
+  /** A {@link ServerExtension} class and its options. */
+  public record ExtensionSpec(String className, Map<String, String> options) {
+
+    /** A new started instance for {@code queue}, or a clear error naming the class. */
+    ServerExtension create(RequestQueue queue) {
+      ServerExtension extension;
+      try {
+        Class<?> c = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
+        extension = (ServerExtension) c.getConstructor().newInstance();
+      } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+        throw ServingErrors.badExtension(className, e);
+      }
+      java.util.TreeMap<String, String> caseInsensitive =
+          new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      caseInsensitive.putAll(options);
+      extension.start(caseInsensitive, queue);
+      return extension;
+    }
+  }
+
+  /** PEM certificate chain and PKCS#8 private key of an HTTPS server. */
+  public record TlsFiles(String certificate, String privateKey) {}
 
   /** A registered path: its queue (null for a driver that only publishes servers) and address. */
   public record Registration(
@@ -67,14 +103,16 @@ public final class ServingServers {
     if (queue != null && spec.lanes() > 0) {
       queue.useLanes(spec.lanes());
     }
+    ServerExtension extension = spec.extension() == null ? null : spec.extension().create(queue);
     Route route =
         new Route(
-            spec.path(),
+            List.copyOf(spec.paths()),
             queue,
             spec.directory(),
             spec.secret(),
             spec.maxBodyBytes(),
-            spec.methods());
+            spec.methods(),
+            extension);
     Exception last = null;
     int tries = spec.port() == 0 ? 1 : Math.max(1, spec.portsToTry());
     for (int i = 0; i < tries && spec.port() + i <= 65535; i++) {
@@ -84,7 +122,7 @@ public final class ServingServers {
       boolean fresh = false;
       if (server == null) {
         try {
-          server = ServingServer.bind(spec.bindHost(), port);
+          server = ServingServer.bind(spec.bindHost(), port, spec.tls());
           fresh = true;
         } catch (Exception e) {
           last = e;
@@ -93,6 +131,9 @@ public final class ServingServers {
           }
           throw ServingErrors.bindFailed(spec.bindHost(), port, e);
         }
+      }
+      if (!fresh && !java.util.Objects.equals(server.tls(), spec.tls())) {
+        throw ServingErrors.tlsMismatch(spec.bindHost(), server.port(), server.tls() != null);
       }
       if (!server.routes().add(route)) {
         if (i + 1 < tries) {
@@ -108,8 +149,8 @@ public final class ServingServers {
               spec.token(), queue, spec.advertisedHost(), server.port(), spec.path(), route);
       REGISTRATIONS.put(spec.token(), reg);
       LOG.info(
-          "Serving path {} on {}:{} (queue {})",
-          spec.path(),
+          "Serving {} on {}:{} (queue {})",
+          String.join(", ", route.allPaths()),
           spec.advertisedHost(),
           server.port(),
           spec.token());
@@ -148,7 +189,7 @@ public final class ServingServers {
       }
       for (Map.Entry<String, ServingServer> e : new ArrayList<>(SERVERS.entrySet())) {
         ServingServer s = e.getValue();
-        if (s.routes().get(reg.path()) == reg.route()) {
+        if (s.routes().contains(reg.route())) {
           s.routes().remove(reg.route());
           if (s.routes().isEmpty()) {
             SERVERS.remove(e.getKey());

@@ -31,7 +31,7 @@ final class QueueSpecs {
         Hosts.advertised(conf.host()),
         conf.port(),
         portsToTry,
-        conf.path(),
+        conf.paths(),
         token,
         conf.secret(),
         conf.maxQueuedRequests(),
@@ -40,6 +40,10 @@ final class QueueSpecs {
         Set.copyOf(conf.methods()),
         servesRequests,
         directory,
-        lanes);
+        lanes,
+        conf.extension() == null
+            ? null
+            : new ServingServers.ExtensionSpec(conf.extension(), conf.extensionOptions()),
+        conf.tlsCert() == null ? null : new ServingServers.TlsFiles(conf.tlsCert(), conf.tlsKey()));
   }
 }

@@ -1,0 +1,26 @@
+package dev.sparkembed.bench;
+
+import java.time.Duration;
+
+/**
+ * One closed-loop phase: how many keep-alive connections, how long to warm up (results discarded),
+ * how long to measure, and how long one request may wait for its reply.
+ */
+public record LoadPlan(
+    int connections, Duration warmup, Duration duration, Duration requestTimeout) {
+
+  public LoadPlan {
+    if (connections < 1) {
+      throw BenchErrors.invalidOption("connections", connections, "at least 1");
+    }
+    if (warmup.isNegative()) {
+      throw BenchErrors.invalidOption("warmup", warmup, "zero or more");
+    }
+    if (duration.isNegative()) {
+      throw BenchErrors.invalidOption("duration", duration, "zero or more");
+    }
+    if (requestTimeout.isZero() || requestTimeout.isNegative()) {
+      throw BenchErrors.invalidOption("request-timeout", requestTimeout, "more than zero");
+    }
+  }
+}

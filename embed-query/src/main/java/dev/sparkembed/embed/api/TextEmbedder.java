@@ -1,0 +1,15 @@
+package dev.sparkembed.embed.api;
+
+import java.util.List;
+
+/**
+ * What the service needs from a model: its description and one call that embeds many texts. The
+ * engine's embedder is adapted to it on the executor that loaded it.
+ */
+public interface TextEmbedder {
+
+  ModelInfo model();
+
+  /** Embeds the texts in one model call (the engine may split it by its token budget). */
+  Embeddings embed(List<String> texts);
+}

@@ -1,0 +1,83 @@
+package dev.sparkembed.embed.engine;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Builds every user-facing error of the embedding engine and its Spark integration, so that all
+ * messages say what was wrong, the bad value, and what was expected. Used on the driver (option
+ * validation) and on executors (model loading).
+ */
+public final class EngineErrors {
+  private EngineErrors() {}
+
+  /** {@code Invalid option 'device': 'gpu' (expected one of auto, cpu, cuda)}. */
+  public static IllegalArgumentException invalidOption(
+      String option, Object value, Collection<String> validValues) {
+    return invalidOption(option, value, "one of " + String.join(", ", validValues));
+  }
+
+  /** {@code Invalid option 'batchTokenBudget': 0 (expected 16-1048576)}. */
+  public static IllegalArgumentException invalidOption(
+      String option, Object value, String expected) {
+    String shown = value instanceof String ? "'" + value + "'" : String.valueOf(value);
+    return new IllegalArgumentException(
+        "Invalid option '" + option + "': " + shown + " (expected " + expected + ")");
+  }
+
+  /** The lower-case names of an enum's constants, for "expected one of ..." lists. */
+  static <E extends Enum<E>> java.util.List<String> names(Class<E> type) {
+    return Arrays.stream(type.getEnumConstants())
+        .map(e -> e.name().toLowerCase(Locale.ROOT))
+        .collect(Collectors.toList());
+  }
+
+  static ModelLoadException missingFile(Path path, String what) {
+    return new ModelLoadException("Cannot load model: " + what + " not found: " + path);
+  }
+
+  static ModelLoadException unreadable(Path path, String what, Throwable cause) {
+    return new ModelLoadException(
+        "Cannot load model: " + what + " " + path + " is not valid: " + rootMessage(cause), cause);
+  }
+
+  static ModelLoadException engineMissing(EngineChoice engine) {
+    return new ModelLoadException(
+        "Engine '"
+            + engine.cliName()
+            + "' is not on the classpath: "
+            + engine.howToEnable()
+            + " (available here: "
+            + EngineChoice.availableNames()
+            + ")");
+  }
+
+  static ModelLoadException pytorchOffline(Throwable cause) {
+    return new ModelLoadException(
+        "Cannot start DJL's PyTorch engine offline: it needs its JNI library (libdjl_torch) for "
+            + "this DJL version, which is not among the jars on the classpath (Maven Central has "
+            + "none for DJL 0.36), and DJL runs offline here. Allow DJL's one-time download with "
+            + "-Dai.djl.offline=false, or use an ONNX export of the model (model.onnx)",
+        cause);
+  }
+
+  static IllegalArgumentException nullText(int index) {
+    return new IllegalArgumentException(
+        "Invalid text at index "
+            + index
+            + ": null (expected a string; the Spark transformer and "
+            + "embed() map null text to a null vector)");
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String msg = root.getMessage();
+    return msg == null ? root.getClass().getSimpleName() : msg.strip();
+  }
+}

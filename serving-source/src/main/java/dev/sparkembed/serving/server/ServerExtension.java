@@ -1,0 +1,39 @@
+package dev.sparkembed.serving.server;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Adds to the servers of one {@code httpserver} query what a Spark batch should not do: GET paths
+ * the server answers itself, on its event loop (health, metrics, listings), and a callback for
+ * every answered request of the query (metrics). Named by the source option {@code extension}: a
+ * public class with a public no-argument constructor, created once per server registration in the
+ * JVM that hosts the server (the driver in head mode, each executor in distributed mode).
+ * Implementations must be thread-safe and must never block: they run on event loops.
+ */
+public interface ServerExtension {
+
+  /**
+   * Called once, before the server routes anything to it.
+   *
+   * @param options the source options that start with {@code extension.}, prefix removed;
+   *     case-insensitive keys
+   * @param queue the query's queue in this JVM (its depth, for metrics)
+   */
+  void start(Map<String, String> options, RequestQueue queue);
+
+  /** Exact paths answered by {@link #answer}; they accept GET (and HEAD) only. */
+  Set<String> localPaths();
+
+  /** The answer to a GET of one of {@link #localPaths}. Event loop: must not block. */
+  HttpReply answer(String path, String query, Map<String, String> headers);
+
+  /**
+   * A request to one of the query's paths (queued or local) got its answer, whatever the status
+   * (the sink's reply, or the server's own error).
+   *
+   * @param path the request's path
+   * @param nanos time from the request's arrival to its answer
+   */
+  void answered(String path, int status, long nanos);
+}
