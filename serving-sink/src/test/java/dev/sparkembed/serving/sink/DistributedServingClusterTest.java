@@ -206,7 +206,26 @@ class DistributedServingClusterTest {
 
   @Test
   @Order(3)
-  void continuousQueriesAnswerInHeadAndDistributedPlacement() throws Exception {
+  void headPlacementOnAClusterAndContinuousQueriesInBothPlacementsAnswer() throws Exception {
+    // Head placement on a cluster, micro-batches: executors read the driver's requests over the
+    // internal endpoint and forward the replies back.
+    int mbPort = RawHttp.freePort();
+    StreamingQuery mb =
+        EchoQueries.start(
+            spark,
+            mbPort,
+            "/hm",
+            Files.createTempDirectory(work, "cp"),
+            Map.of(),
+            d -> d,
+            Trigger.ProcessingTime(0));
+    try (RawHttp c = new RawHttp(mbPort)) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(c.post("/hm", EchoQueries.body("m" + i)).body()).isEqualTo("{\"length\":2}");
+      }
+    }
+    mb.stop();
+
     int port = RawHttp.freePort();
     StreamingQuery head =
         EchoQueries.start(
