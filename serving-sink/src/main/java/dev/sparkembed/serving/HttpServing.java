@@ -17,6 +17,7 @@ import dev.sparkembed.serving.source.RequestRows;
 import dev.sparkembed.serving.source.ServerInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -73,12 +74,21 @@ public final class HttpServing {
    * {@value #ERROR} (null, or the reason the body is not valid JSON for the schema).
    */
   public static Dataset<Row> parseJson(Dataset<Row> requests, StructType schema) {
+    // Two projections, not a chain of withColumn: every micro-batch plans this again, and the
+    // parser runs once per row (the second projection only picks fields).
     String tmp = "__spark_embed_parsed";
-    return requests
-        .withColumn(tmp, parseJsonColumn(col(RequestRows.REQUEST + ".body"), schema))
-        .withColumn(JSON, col(tmp + ".value"))
-        .withColumn(ERROR, col(tmp + ".error"))
-        .drop(tmp);
+    List<Column> kept = new ArrayList<>();
+    for (String c : requests.columns()) {
+      if (!c.equals(JSON) && !c.equals(ERROR)) {
+        kept.add(col("`" + c + "`"));
+      }
+    }
+    List<Column> withParsed = new ArrayList<>(kept);
+    withParsed.add(parseJsonColumn(col(RequestRows.REQUEST + ".body"), schema).as(tmp));
+    List<Column> out = new ArrayList<>(kept);
+    out.add(col(tmp + ".value").as(JSON));
+    out.add(col(tmp + ".error").as(ERROR));
+    return requests.select(withParsed.toArray(new Column[0])).select(out.toArray(new Column[0]));
   }
 
   /** {@code struct<value: schema, error: string>} parsed from a binary or string JSON column. */
