@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: each prints a table and writes a JSON report.",
-    subcommands = {BenchServingCommand.class, BenchServiceCommand.class})
+    subcommands = {BenchServingCommand.class, BenchServiceCommand.class, EmbedBenchCommand.class})
 final class BenchCommand {}

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       ServeCommand.class,
       BenchCommand.class,
-      ExampleCommand.class
+      ExampleCommand.class,
+      EmbedCommand.class
     })
 public final class SparkEmbed {
 

@@ -9,7 +9,7 @@ import java.util.Optional;
  * The models that ship inside Maven artifacts (no download at run time): the ONNX file and its
  * tokenizer.json sit at the root of each {@code dev.langchain4j:langchain4j-embeddings-*} jar. The
  * artifacts carry no sentence-transformers configs, so pooling and the maximum sequence length are
- * recorded here from the models' cards.
+ * recorded here from the models' cards. Named on the driver; extracted and loaded on executors.
  */
 public enum BuiltInModel {
   /** sentence-transformers/all-MiniLM-L6-v2, fp32: 384 dimensions, mean pooling, 256 pieces. */
@@ -92,6 +92,14 @@ public enum BuiltInModel {
 
   public int maxSequenceLength() {
     return maxSequenceLength;
+  }
+
+  /**
+   * Extracts the model's files from its jar into the cache directory (once per version) and returns
+   * that directory, holding {@code model.onnx} and {@code tokenizer.json}.
+   */
+  public java.nio.file.Path extract() {
+    return ModelCache.extract(this);
   }
 
   String artifactId() {

@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * Where a model runs. {@link #AUTO} picks CUDA when this JVM's engine has a usable CUDA provider,
  * else the CPU; {@link #CUDA} asks for the GPU and falls back to the CPU with one warning where
- * there is none. On a GPU executor the device index is the GPU Spark assigned to the task.
+ * there is none. On a GPU executor the device index is the GPU Spark assigned to the task. Chosen
+ * on the driver (part of {@link ModelSpec}), acted on by executors.
  */
 public enum DeviceChoice {
   AUTO,

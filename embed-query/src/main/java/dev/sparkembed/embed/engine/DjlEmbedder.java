@@ -75,6 +75,9 @@ final class DjlEmbedder implements Embedder {
     if (!engine.isOnClasspath()) {
       throw EngineErrors.engineMissing(engine);
     }
+    if (engine == EngineChoice.ONNX_RUNTIME) {
+      EngineRuntime.init();
+    }
     long start = System.nanoTime();
     ModelFiles files = ModelFiles.resolve(spec);
     int gpu = DeviceResolver.JVM.resolve(spec.device(), engine, gpuIndex);
@@ -127,6 +130,9 @@ final class DjlEmbedder implements Embedder {
       }
       if (e instanceof ModelLoadException) {
         throw (ModelLoadException) e;
+      }
+      if (engine == EngineChoice.PYTORCH && EngineErrors.rootMessage(e).contains("Offline mode")) {
+        throw EngineErrors.pytorchOffline(e);
       }
       throw EngineErrors.unreadable(files.modelFile(), "model file", e);
     }

@@ -7,7 +7,8 @@ import java.util.List;
  * many Spark tasks of one executor JVM share one instance through {@link ExecutorModels}.
  *
  * <p>Use {@link ExecutorModels#get} inside Spark (one model per JVM, never closed by the caller)
- * and {@link #open} for a private instance that the caller closes.
+ * and {@link #open} for a private instance that the caller closes. Lives where it is loaded: an
+ * executor, or the driver (CLI, local mode).
  */
 public interface Embedder extends AutoCloseable {
 

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Which DJL engine runs the model: ONNX Runtime (default, for {@code model.onnx}) or PyTorch (for
  * TorchScript {@code model.pt}; its native libraries come with the Maven profile {@code
- * -Ppytorch}).
+ * -Ppytorch}). Chosen on the driver (part of {@link ModelSpec}), acted on by executors.
  */
 public enum EngineChoice {
   ONNX_RUNTIME("onnxruntime", "OnnxRuntime", "ai.djl.onnxruntime.engine.OrtEngine", "model.onnx"),

@@ -55,6 +55,15 @@ public final class EngineErrors {
             + ")");
   }
 
+  static ModelLoadException pytorchOffline(Throwable cause) {
+    return new ModelLoadException(
+        "Cannot start DJL's PyTorch engine offline: it needs its JNI library (libdjl_torch) for "
+            + "this DJL version, which is not among the jars on the classpath (Maven Central has "
+            + "none for DJL 0.36), and DJL runs offline here. Allow DJL's one-time download with "
+            + "-Dai.djl.offline=false, or use an ONNX export of the model (model.onnx)",
+        cause);
+  }
+
   static IllegalArgumentException nullText(int index) {
     return new IllegalArgumentException(
         "Invalid text at index "

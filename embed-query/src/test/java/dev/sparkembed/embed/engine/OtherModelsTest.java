@@ -61,6 +61,7 @@ class OtherModelsTest {
 
   private static float[] clsByHand(String text) throws Exception {
     Path dir = ModelCache.extract(BuiltInModel.BGE_SMALL_EN_V15_Q);
+    EngineRuntime.init();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (TextTokenizer tok = TextTokenizer.load(dir.resolve("tokenizer.json"), 512);
         OrtSession session = env.createSession(dir.resolve("model.onnx").toString())) {
