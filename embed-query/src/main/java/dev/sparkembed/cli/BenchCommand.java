@@ -7,5 +7,10 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks: each prints a table and writes a JSON report.",
-    subcommands = {BenchServingCommand.class, BenchServiceCommand.class, EmbedBenchCommand.class})
+    subcommands = {
+      BenchServingCommand.class,
+      EmbedBenchCommand.class,
+      BenchServiceCommand.class,
+      BenchBatchCommand.class
+    })
 final class BenchCommand {}

@@ -167,7 +167,11 @@ final class EchoCommand implements Callable<Integer> {
     if (System.getProperty("spark.ui.enabled") == null) {
       b.config("spark.ui.enabled", "false");
     }
-    return b.config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    // Each micro-batch describes its plan for the SQL listeners on the query's own thread:
+    // keep that description cheap.
+    return b.config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.ui.explainMode", "simple")
+        .getOrCreate();
   }
 
   private static void deleteQuietly(Path dir) {

@@ -14,10 +14,13 @@ import picocli.CommandLine.Command;
     description = "Spark Serving and text embeddings on Spark workers.",
     subcommands = {
       CommandLine.HelpCommand.class,
-      ServeCommand.class,
       BenchCommand.class,
-      ExampleCommand.class,
-      EmbedCommand.class
+      LbCommand.class,
+      EmbedCommand.class,
+      ServeCommand.class,
+      BatchCommand.class,
+      ControllerCommand.class,
+      ExampleCommand.class
     })
 public final class SparkEmbed {
 

@@ -78,6 +78,8 @@ class EmbedderBehaviourTest {
 
   @Test
   void threadsShareOneModelSafely() throws Exception {
+    // Other test classes in this JVM may have loaded models into the registry: start empty.
+    ExecutorModels.closeAll();
     Embedder shared =
         ExecutorModels.get(ModelSpec.defaults().withDevice(DeviceChoice.CPU).withThreads(1));
     assertThat(ExecutorModels.get(ModelSpec.defaults().withDevice(DeviceChoice.CPU).withThreads(1)))

@@ -150,7 +150,7 @@ class DistributedServingClusterTest {
   @Order(1)
   void requestsToEveryExecutorServerAreAnsweredWithTheirOwnReply() throws Exception {
     int driverPort = RawHttp.freePort();
-    queries.add(
+    StreamingQuery q =
         EchoQueries.start(
             spark,
             driverPort,
@@ -158,12 +158,22 @@ class DistributedServingClusterTest {
             Files.createTempDirectory(work, "cp"),
             Map.of("mode", "distributed"),
             d -> d,
-            Trigger.ProcessingTime(0)));
+            Trigger.ProcessingTime(0));
+    queries.add(q);
     List<ServerInfo> servers = awaitServers("/dist", 2);
     assertThat(servers).extracting(ServerInfo::executorId).doesNotContain("driver");
     assertThat(servers).extracting(ServerInfo::port).doesNotContain(driverPort);
     assertThat(servers.get(0).pid()).isNotEqualTo(servers.get(1).pid());
     assertEveryRequestGetsItsOwnReply(servers, "/dist", 40);
+    // The executors' counters reach the query's progress.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                q.lastProgress() != null
+                    && Long.parseLong(
+                            q.lastProgress().sources()[0].metrics().getOrDefault("received", "0"))
+                        >= 80);
     // The driver publishes the list, and sends clients of the API path on to the executors.
     try (RawHttp c = new RawHttp(driverPort)) {
       c.send(
@@ -196,7 +206,26 @@ class DistributedServingClusterTest {
 
   @Test
   @Order(3)
-  void continuousQueriesAnswerInHeadAndDistributedPlacement() throws Exception {
+  void headPlacementOnAClusterAndContinuousQueriesInBothPlacementsAnswer() throws Exception {
+    // Head placement on a cluster, micro-batches: executors read the driver's requests over the
+    // internal endpoint and forward the replies back.
+    int mbPort = RawHttp.freePort();
+    StreamingQuery mb =
+        EchoQueries.start(
+            spark,
+            mbPort,
+            "/hm",
+            Files.createTempDirectory(work, "cp"),
+            Map.of(),
+            d -> d,
+            Trigger.ProcessingTime(0));
+    try (RawHttp c = new RawHttp(mbPort)) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(c.post("/hm", EchoQueries.body("m" + i)).body()).isEqualTo("{\"length\":2}");
+      }
+    }
+    mb.stop();
+
     int port = RawHttp.freePort();
     StreamingQuery head =
         EchoQueries.start(

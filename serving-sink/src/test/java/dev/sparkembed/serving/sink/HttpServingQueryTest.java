@@ -86,6 +86,9 @@ class HttpServingQueryTest {
                   if ("boom".equals(text) && TaskContext.get().attemptNumber() == 0) {
                     throw new IllegalStateException("boom on the first attempt");
                   }
+                  if ("fatal".equals(text)) {
+                    throw new IllegalStateException("fatal request");
+                  }
                   return !"drop me".equals(text);
                 },
             DataTypes.BooleanType);
@@ -208,6 +211,22 @@ class HttpServingQueryTest {
     try (RawHttp c = new RawHttp(port)) {
       assertThat(c.post("/stop", EchoQueries.body("again")).status()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void aFailedQueryAnswersItsPendingRequests503AtOnce() throws Exception {
+    int port = RawHttp.freePort();
+    StreamingQuery q = echoWithHooks(port, "/fail", Map.of("requestTimeout", "5m"));
+    try (RawHttp c = new RawHttp(port)) {
+      RawHttp.Response r = c.post("/fail", EchoQueries.body("fatal"));
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.body()).contains("failed");
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> !q.isActive());
+    assertThat(q.exception().get().getMessage()).contains("fatal request");
+    // Nothing listens any more.
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new RawHttp(port).close()))
+        .isInstanceOf(java.net.ConnectException.class);
   }
 
   @Test

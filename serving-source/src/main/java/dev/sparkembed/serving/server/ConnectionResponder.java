@@ -60,7 +60,11 @@ final class ConnectionResponder {
     if (channel.eventLoop().inEventLoop()) {
       respondOnLoop(index, reply, keepAlive, done);
     } else {
-      channel.eventLoop().execute(() -> respondOnLoop(index, reply, keepAlive, done));
+      try {
+        channel.eventLoop().execute(() -> respondOnLoop(index, reply, keepAlive, done));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // The server stopped: its connections are closed, nobody is left to answer.
+      }
     }
   }
 

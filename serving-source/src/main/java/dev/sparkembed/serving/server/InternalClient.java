@@ -1,5 +1,7 @@
 package dev.sparkembed.serving.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkembed.serving.conf.HttpServerOptions;
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +37,8 @@ public final class InternalClient {
           .connectTimeout(Duration.ofSeconds(5))
           .executor(EXECUTOR)
           .build();
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final String address;
   private final String secret;
@@ -66,10 +72,18 @@ public final class InternalClient {
     return WireFormat.decodeRequests(r.body());
   }
 
+  /** A queue's position and counters, as its server reports them. */
+  public record QueueStatus(long lastSeq, long depth, Map<String, Long> metrics) {}
+
   /**
    * The newest request number of a queue, waiting up to {@code waitMs} for one after {@code after}.
    */
   public CompletableFuture<Long> latest(String queue, long after, long waitMs) {
+    return status(queue, after, waitMs).thenApply(QueueStatus::lastSeq);
+  }
+
+  /** Like {@link #latest}, with the queue's depth and counters. */
+  public CompletableFuture<QueueStatus> status(String queue, long after, long waitMs) {
     return CLIENT
         .sendAsync(
             get(InternalEndpoints.LATEST, "queue", queue, "after", after, "waitMs", waitMs),
@@ -77,8 +91,17 @@ public final class InternalClient {
         .thenApply(
             r -> {
               checkUnchecked(r, InternalEndpoints.LATEST);
-              String body = r.body();
-              return Long.parseLong(body.replaceAll("[^0-9]", ""));
+              try {
+                JsonNode root = MAPPER.readTree(r.body());
+                Map<String, Long> metrics = new LinkedHashMap<>();
+                root.path("metrics")
+                    .fields()
+                    .forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asLong()));
+                return new QueueStatus(
+                    root.path("lastSeq").asLong(), root.path("depth").asLong(), metrics);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
             });
   }
 

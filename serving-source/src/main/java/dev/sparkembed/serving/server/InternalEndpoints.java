@@ -154,7 +154,7 @@ final class InternalEndpoints {
             if (timer[0] != null) {
               timer[0].cancel(false);
             }
-            slot.send(HttpReply.json("{\"lastSeq\":" + seq + "}"));
+            slot.send(HttpReply.json(status(queue, seq)));
           }
         };
     if (!queue.onArrivalAfter(after, onArrival)) {
@@ -201,6 +201,19 @@ final class InternalEndpoints {
             t.setDaemon(true);
             return t;
           });
+
+  /** {@code {"lastSeq":N,"depth":D,"metrics":{...}}}: a queue's position and counters. */
+  private static String status(RequestQueue queue, long seq) {
+    StringBuilder b =
+        new StringBuilder("{\"lastSeq\":").append(seq).append(",\"depth\":").append(queue.depth());
+    b.append(",\"metrics\":{");
+    boolean first = true;
+    for (Map.Entry<String, Long> m : queue.metrics().snapshot().entrySet()) {
+      b.append(first ? "" : ",").append(Json.quote(m.getKey())).append(':').append(m.getValue());
+      first = false;
+    }
+    return b.append("}}").toString();
+  }
 
   private static HttpReply binary(byte[] body) {
     return new HttpReply(200, Map.of("content-type", "application/octet-stream"), body);

@@ -46,7 +46,7 @@ public final class RequestQueue {
   private volatile long lastSeq;
   private long firstKept = 1;
   private volatile boolean closed;
-  private volatile String closeReason = "the query stopped";
+  private volatile String closeReason = "the query stopped or failed; not serving";
   private volatile Lane[] lanes = new Lane[0];
 
   RequestQueue(String token, String secret, int maxWaiting, long timeoutMs) {

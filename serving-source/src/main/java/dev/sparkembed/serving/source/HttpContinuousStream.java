@@ -137,7 +137,7 @@ final class HttpContinuousStream implements ContinuousStream {
   @Override
   public void stop() {
     DriverQueries.unregister(queryId, handle);
-    placement.stop("the query stopped");
+    placement.stop(HttpMicroBatchStream.STOPPED);
   }
 
   @Override

@@ -36,6 +36,9 @@ public final class HttpMicroBatchStream
   /** How long {@link #latestOffset} waits for a request when none is waiting. */
   static final long IDLE_WAIT_MS = 500;
 
+  /** Why waiting clients get 503 when the query ends (Spark stops sources on failure too). */
+  static final String STOPPED = "the query stopped or failed; not serving";
+
   static final String UNANSWERED =
       "The query wrote no reply for this request (its row was filtered out or dropped)";
 
@@ -45,6 +48,7 @@ public final class HttpMicroBatchStream
   private final DriverQueries.SourceHandle handle;
   private final String queryId;
   private volatile HttpOffset lastPlanned = HttpOffset.empty();
+  private long rotation;
 
   HttpMicroBatchStream(HttpSourceConf conf, ServerPlacement placement, int defaultParallelism) {
     this.conf = conf;
@@ -99,7 +103,12 @@ public final class HttpMicroBatchStream
     long budget = limit instanceof ReadMaxRows m ? m.maxRows() : Long.MAX_VALUE;
     Map<String, Long> end = new LinkedHashMap<>();
     boolean anyNew = false;
-    for (Map.Entry<String, Long> q : latest.entrySet()) {
+    // Start with a different queue each time, so a limited budget is shared fairly.
+    List<Map.Entry<String, Long>> order = new ArrayList<>(latest.entrySet());
+    if (!order.isEmpty()) {
+      java.util.Collections.rotate(order, (int) (rotation++ % order.size()));
+    }
+    for (Map.Entry<String, Long> q : order) {
       long from = start.position(q.getKey());
       long to = Math.max(from, Math.min(q.getValue(), from + budget));
       budget -= to - from;
@@ -168,7 +177,7 @@ public final class HttpMicroBatchStream
   @Override
   public void stop() {
     DriverQueries.unregister(queryId, handle);
-    placement.stop("the query stopped");
+    placement.stop(STOPPED);
   }
 
   @Override

@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.StructType;
  * Spark asks for the micro-batch or continuous stream, i.e. when the query starts. Driver.
  */
 final class HttpScan implements Scan {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpScan.class);
   private final HttpSourceConf conf;
 
   HttpScan(HttpSourceConf conf) {
@@ -48,6 +49,12 @@ final class HttpScan implements Scan {
           conf.mode() == ServingMode.HEAD
               ? spark.sparkContext().defaultParallelism()
               : spark.sparkContext().getConf().getInt("spark.executor.cores", 1);
+    }
+    if (conf.maxRequestsPerBatch()
+        != dev.sparkembed.serving.conf.HttpServerOptions.MAX_REQUESTS_PER_BATCH_DEFAULT) {
+      LOG.warn(
+          "Option '{}' is ignored with the continuous trigger (each request is read as it arrives)",
+          dev.sparkembed.serving.conf.HttpServerOptions.MAX_REQUESTS_PER_BATCH);
     }
     return new HttpContinuousStream(withSecret, placement(withSecret, lanes), lanes);
   }

@@ -16,6 +16,7 @@ final class RemoteQueueHandle implements QueueHandle {
   private final ServerInfo info;
   private final InternalClient client;
   private volatile long lastSeq;
+  private volatile InternalClient.QueueStatus status;
 
   RemoteQueueHandle(ServerInfo info, String secret) {
     this.info = info;
@@ -33,12 +34,18 @@ final class RemoteQueueHandle implements QueueHandle {
   /** The newest request number, waiting up to {@code waitMs} for one after {@code after}. */
   CompletableFuture<Long> latest(long after, long waitMs) {
     return client
-        .latest(info.token(), after, waitMs)
+        .status(info.token(), after, waitMs)
         .thenApply(
-            seq -> {
-              lastSeq = Math.max(lastSeq, seq);
-              return seq;
+            s -> {
+              status = s;
+              lastSeq = Math.max(lastSeq, s.lastSeq());
+              return s.lastSeq();
             });
+  }
+
+  /** The queue's counters as last reported (null before the first report). */
+  InternalClient.QueueStatus status() {
+    return status;
   }
 
   @Override

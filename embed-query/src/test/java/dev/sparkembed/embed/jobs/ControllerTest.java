@@ -1,0 +1,260 @@
+package dev.sparkembed.embed.jobs;
+
+import static dev.sparkembed.embed.jobs.TestDatabases.count;
+import static dev.sparkembed.embed.jobs.TestDatabases.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkembed.embed.api.ServiceConf;
+import dev.sparkembed.embed.api.ServiceLimits;
+import dev.sparkembed.embed.engine.ModelSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The controller over real HTTP: embedding endpoints, and the job life cycle. */
+class ControllerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String KEY = "controller-test-key";
+  private static final String DB = "jdbc:h2:mem:controller;DB_CLOSE_DELAY=-1";
+
+  @TempDir static Path results;
+  private static SparkSession spark;
+  private static Controller controller;
+  private static Connection db;
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    spark = TestDatabases.spark("ControllerTest");
+    db = DriverManager.getConnection(DB);
+    exec(db, "CREATE TABLE docs (id BIGINT PRIMARY KEY, body VARCHAR)");
+    exec(db, "INSERT INTO docs SELECT x, 'controller text ' || x FROM SYSTEM_RANGE(1, 200)");
+    exec(db, "CREATE TABLE big (id BIGINT PRIMARY KEY, body VARCHAR)");
+    exec(
+        db,
+        "INSERT INTO big SELECT x, 'a longer controller text number ' || x FROM SYSTEM_RANGE(1, 3000)");
+    ServiceConf service =
+        new ServiceConf(
+            "127.0.0.1",
+            TestDatabases.closedPort(),
+            "head",
+            false,
+            "local[2]",
+            ModelSpec.defaults(),
+            KEY,
+            null,
+            null,
+            ServiceLimits.defaults(),
+            1000,
+            Duration.ofSeconds(30),
+            1000,
+            0,
+            Map.of());
+    controller = Controller.start(spark, "127.0.0.1", 0, service, KEY, results);
+  }
+
+  @AfterAll
+  static void stop() throws SQLException {
+    if (controller != null) {
+      controller.close();
+    }
+    if (spark != null) {
+      spark.stop();
+    }
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  private static HttpResponse<String> call(String method, String path, String body, boolean key)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.port() + path))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json");
+    if (key) {
+      b.header("Authorization", "Bearer " + KEY);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> r) throws IOException {
+    return JSON.readTree(r.body());
+  }
+
+  private static JsonNode job(String id) throws Exception {
+    return json(call("GET", "/jobs/" + id, null, true));
+  }
+
+  private static String awaitState(String id, String state) {
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> job(id).get("state").asText(),
+            s -> s.equals(state) || s.equals("failed") && !state.equals("failed"));
+    return state;
+  }
+
+  @Test
+  void servesTheEmbeddingEndpoints() throws Exception {
+    // The service's query binds its server with its first batch: wait for it (or its failure).
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                !controller.serviceRunning()
+                    || call("GET", "/v1/models", null, true).statusCode() == 200);
+    assumeTrue(
+        controller.serviceRunning(),
+        "the embedding service's query stopped (see its log): service/serving integration");
+    HttpResponse<String> r =
+        call("POST", "/v1/embeddings", "{\"input\": \"hello controller\"}", true);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r).get("data").get(0).get("embedding")).hasSize(384);
+    assertThat(call("POST", "/v1/embeddings", "{\"input\": \"x\"}", false).statusCode())
+        .isEqualTo(401);
+  }
+
+  @Test
+  void jobApiNeedsTheKey() throws Exception {
+    assertThat(call("GET", "/jobs", null, false).statusCode()).isEqualTo(401);
+    assertThat(call("GET", "/jobs/nope", null, true).statusCode()).isEqualTo(404);
+    assertThat(call("PUT", "/jobs", "{}", true).statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void invalidSpecListsEveryProblem() throws Exception {
+    HttpResponse<String> r =
+        call(
+            "POST",
+            "/jobs",
+            "{\"table\": \"docs\", \"partitions\": 0, \"colour\": \"red\", \"incremental\": \"yes\"}",
+            true);
+    assertThat(r.statusCode()).isEqualTo(400);
+    JsonNode problems = json(r).get("error").get("problems");
+    assertThat(problems.toString())
+        .contains("Unknown field 'colour'")
+        .contains(
+            "Invalid field 'incremental' in the job spec: \\\"yes\\\" (expected true or false)")
+        .contains("Missing option '--jdbc-url'")
+        .contains("Missing option '--id-column'")
+        .contains("Invalid option 'partitions': 0");
+  }
+
+  @Test
+  void jobLifeCycleFailureThenSuccess() throws Exception {
+    HttpResponse<String> bad =
+        call(
+            "POST",
+            "/jobs",
+            "{\"jdbcUrl\": \""
+                + DB
+                + "\", \"table\": \"missing\", \"idColumn\": \"id\","
+                + " \"textColumn\": \"body\", \"targetTable\": \"t\"}",
+            true);
+    assertThat(bad.statusCode()).isEqualTo(202);
+    String badId = json(bad).get("id").asText();
+    awaitState(badId, "failed");
+    assertThat(job(badId).get("error").asText()).contains("Invalid option 'table': missing");
+
+    HttpResponse<String> ok =
+        call(
+            "POST",
+            "/jobs",
+            "{\"jdbc-url\": \""
+                + DB
+                + "\", \"table\": \"docs\", \"id-column\": \"id\","
+                + " \"text-column\": \"body\", \"target-table\": \"docs_vec\"}",
+            true);
+    assertThat(ok.statusCode()).isEqualTo(202);
+    assertThat(ok.headers().firstValue("Location")).isPresent();
+    String id = json(ok).get("id").asText();
+    awaitState(id, "succeeded");
+    JsonNode done = job(id);
+    assertThat(done.get("rowsDone").asLong()).isEqualTo(200);
+    assertThat(done.get("rowsTotal").asLong()).isEqualTo(200);
+    assertThat(done.get("error").isNull()).isTrue();
+    assertThat(count(db, "SELECT COUNT(*) FROM docs_vec")).isEqualTo(200);
+    assertThat(json(call("GET", "/jobs", null, true)).get("jobs").toString())
+        .contains(id)
+        .contains(badId);
+  }
+
+  @Test
+  void pullModeStreamsVectorsAsJsonLines() throws Exception {
+    HttpResponse<String> r =
+        call(
+            "POST",
+            "/jobs",
+            "{\"jdbcUrl\": \""
+                + DB
+                + "\", \"table\": \"docs\", \"idColumn\": \"id\","
+                + " \"textColumn\": \"body\", \"pull\": true}",
+            true);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    String id = json(r).get("id").asText();
+    awaitState(id, "succeeded");
+    HttpResponse<String> lines = call("GET", "/jobs/" + id + "/results", null, true);
+    assertThat(lines.statusCode()).isEqualTo(200);
+    assertThat(lines.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
+    String[] rows = lines.body().split("\n");
+    assertThat(rows).hasSize(200);
+    JsonNode first = JSON.readTree(rows[0]);
+    assertThat(first.get("id").isNumber()).isTrue();
+    assertThat(first.get("embedding")).hasSize(384);
+  }
+
+  @Test
+  void cancelledJobThenRerunLeavesOneRowPerId() throws Exception {
+    String spec =
+        "{\"jdbcUrl\": \""
+            + DB
+            + "\", \"table\": \"big\", \"idColumn\": \"id\","
+            + " \"textColumn\": \"body\", \"targetTable\": \"big_vec\", \"partitions\": 4}";
+    String id = json(call("POST", "/jobs", spec, true)).get("id").asText();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                job(id).get("rowsDone").asLong() > 0
+                    || !job(id).get("state").asText().equals("running")
+                        && !job(id).get("state").asText().equals("queued"));
+    assertThat(job(id).get("state").asText()).isEqualTo("running");
+    assertThat(call("DELETE", "/jobs/" + id, null, true).statusCode()).isEqualTo(202);
+    awaitState(id, "cancelled");
+    assertThat(
+            count(
+                db, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'BIG_VEC'"))
+        .isZero();
+
+    String again = json(call("POST", "/jobs", spec, true)).get("id").asText();
+    awaitState(again, "succeeded");
+    assertThat(count(db, "SELECT COUNT(*) FROM big_vec")).isEqualTo(3000);
+    assertThat(count(db, "SELECT COUNT(DISTINCT id) FROM big_vec")).isEqualTo(3000);
+  }
+}
