@@ -17,6 +17,9 @@ import dev.sparkembed.embed.engine.ModelSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +27,10 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -187,6 +192,8 @@ final class BenchServiceCommand implements Callable<Integer> {
                 "p50 ms",
                 "p99 ms",
                 "errors",
+                "texts/call",
+                "model busy",
                 "engine texts/s",
                 "ratio"));
     int exit = 0;
@@ -196,6 +203,7 @@ final class BenchServiceCommand implements Callable<Integer> {
       say(stdout, "service: first correct reply after %,d ms", startupMs);
       report.fact("startupMs", startupMs);
       LoadGenerator generator = new LoadGenerator(url, 1);
+      URI metricsUrl = URI.create("http://127.0.0.1:" + port + "/metrics");
       for (int n : textCounts) {
         EmbeddingWorkload workload = new EmbeddingWorkload(pool, raw.firstValues, n);
         for (int c : connectionCounts) {
@@ -203,7 +211,16 @@ final class BenchServiceCommand implements Callable<Integer> {
             throw new IllegalStateException(
                 "The service exited (code " + child.exitCode() + "):\n" + child.logTail(LOG_LINES));
           }
+          Map<String, Double> before = scrape(metricsUrl);
+          long phaseStart = System.nanoTime();
           LoadResult r = generator.run(new LoadPlan(c, warm, measured, timeout), workload);
+          double phaseSeconds = (System.nanoTime() - phaseStart) / 1e9;
+          Map<String, Double> after = scrape(metricsUrl);
+          double calls = delta(before, after, "spark_embed_model_call_seconds_count");
+          double textsPerCall =
+              calls == 0 ? Double.NaN : delta(before, after, "spark_embed_batch_texts_sum") / calls;
+          double modelBusy =
+              delta(before, after, "spark_embed_model_call_seconds_sum") / phaseSeconds;
           double textsPerSecond = r.requestsPerSecond() * n;
           double engine = raw.textsPerSecond(n);
           report.row(
@@ -214,6 +231,8 @@ final class BenchServiceCommand implements Callable<Integer> {
               r.p50Ms(),
               r.p99Ms(),
               r.errorSummary(),
+              textsPerCall,
+              modelBusy,
               engine,
               textsPerSecond / engine);
           say(
@@ -278,6 +297,35 @@ final class BenchServiceCommand implements Callable<Integer> {
     stdout.println();
     stdout.println("JSON report: " + jsonFile.toAbsolutePath());
     return exit;
+  }
+
+  /** The service's Prometheus counters (name without labels -> value); empty if unreachable. */
+  private static Map<String, Double> scrape(URI metricsUrl) {
+    Map<String, Double> values = new HashMap<>();
+    try {
+      String text =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(metricsUrl).timeout(Duration.ofSeconds(10)).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      for (String line : text.split("\n")) {
+        int space = line.lastIndexOf(' ');
+        if (line.startsWith("#") || line.contains("{") || space < 0) {
+          continue;
+        }
+        values.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+      }
+    } catch (IOException | NumberFormatException e) {
+      // Metrics are extra information: the phase's numbers stand without them.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return values;
+  }
+
+  private static double delta(Map<String, Double> before, Map<String, Double> after, String key) {
+    return after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
   }
 
   private static int cores() {

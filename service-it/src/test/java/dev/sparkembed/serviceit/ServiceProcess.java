@@ -82,7 +82,9 @@ final class ServiceProcess implements AutoCloseable {
             "--port",
             Integer.toString(port),
             "--master",
-            "local[2]"));
+            "local[2]",
+            "--conf",
+            "spark.ui.enabled=false"));
     cmd.addAll(Arrays.asList(extraArgs));
 
     Path logDir = home.resolve("service-it/target/service-it");
