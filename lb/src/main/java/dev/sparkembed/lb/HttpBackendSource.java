@@ -5,25 +5,32 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Reads the driver's published server list, {@code GET <driver>/_spark-embed/servers}, shaped
  * {@code {"servers":[{"host":"10.0.0.5","port":8889,"executorId":"1"}]}}. Runs in the balancer's
- * JVM, on its event loops.
+ * JVM, on its event loops. The driver answers only with the query's secret, sent when the balancer
+ * has one.
  */
 final class HttpBackendSource implements BackendSource {
+
+  /** The header the driver's internal endpoints require (same as the serving servers'). */
+  static final String SECRET_HEADER = "X-Spark-Embed-Secret";
 
   private static final int MAX_LIST_BYTES = 4 * 1024 * 1024;
 
   private final URI url;
   private final HttpProbe probe;
   private final Duration timeout;
+  private final Map<String, String> headers;
 
-  HttpBackendSource(URI url, HttpProbe probe, Duration timeout) {
+  HttpBackendSource(URI url, HttpProbe probe, Duration timeout, Optional<String> secret) {
     this.url = url;
     this.probe = probe;
     this.timeout = timeout;
+    this.headers = secret.map(s -> Map.of(SECRET_HEADER, s)).orElse(Map.of());
   }
 
   @Override
@@ -34,7 +41,7 @@ final class HttpBackendSource implements BackendSource {
       path = path + "?" + url.getRawQuery();
     }
     return probe
-        .get(url.getHost(), port, path, timeout, MAX_LIST_BYTES)
+        .get(url.getHost(), port, path, timeout, MAX_LIST_BYTES, headers)
         .thenApply(
             response -> {
               if (response.status() != 200) {

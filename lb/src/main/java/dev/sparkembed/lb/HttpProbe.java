@@ -23,6 +23,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +51,17 @@ final class HttpProbe {
   /** GETs {@code pathAndQuery} from {@code host:port}, failing after {@code timeout} overall. */
   CompletableFuture<Response> get(
       String host, int port, String pathAndQuery, Duration timeout, int maxBodyBytes) {
+    return get(host, port, pathAndQuery, timeout, maxBodyBytes, Map.of());
+  }
+
+  /** As {@link #get(String, int, String, Duration, int)}, with extra request headers. */
+  CompletableFuture<Response> get(
+      String host,
+      int port,
+      String pathAndQuery,
+      Duration timeout,
+      int maxBodyBytes,
+      Map<String, String> headers) {
     CompletableFuture<Response> result = new CompletableFuture<>();
     int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     ChannelFuture connect =
@@ -91,6 +103,7 @@ final class HttpProbe {
           request.headers().set(HttpHeaderNames.HOST, new BackendAddress(host, port).toString());
           request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
           request.headers().set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON);
+          headers.forEach(request.headers()::set);
           channel
               .writeAndFlush(request)
               .addListener(

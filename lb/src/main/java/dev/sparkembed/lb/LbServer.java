@@ -59,7 +59,8 @@ public final class LbServer implements AutoCloseable {
             .map(
                 url ->
                     new Discovery(
-                        new HttpBackendSource(url, probe, options.healthTimeout()),
+                        new HttpBackendSource(
+                            url, probe, options.healthTimeout(), options.secret()),
                         pool,
                         options.discoverInterval(),
                         workerGroup))

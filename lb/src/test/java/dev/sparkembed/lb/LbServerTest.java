@@ -320,13 +320,17 @@ class LbServerTest {
             + ",\"executorId\":\"1\"},{\"host\":\"127.0.0.1\",\"port\":"
             + b.port()
             + ",\"executorId\":\"2\"}]}";
+    // The driver's list is an internal endpoint: it answers only with the query's secret.
+    driver.listSecret = "query-secret";
     LbServer lb =
         lb(
             Map.of(
                 LbOptions.DISCOVER,
                 "http://127.0.0.1:" + driver.port() + "/_spark-embed/servers",
                 LbOptions.DISCOVER_INTERVAL,
-                "100ms"));
+                "100ms",
+                LbOptions.SECRET,
+                "query-secret"));
 
     await().atMost(WAIT).until(() -> lb.backends().size() == 2);
     Set<String> seen = new HashSet<>();

@@ -52,6 +52,10 @@ final class TestBackend implements AutoCloseable {
   final AtomicInteger listRequests = new AtomicInteger();
   final Set<Channel> servingConnections = ConcurrentHashMap.newKeySet();
   volatile String serversJson = "{\"servers\":[]}";
+
+  /** When set, the server list answers 403 unless the request carries this secret. */
+  volatile String listSecret;
+
   volatile boolean healthy = true;
 
   private final EventLoopGroup group = new NioEventLoopGroup(1);
@@ -150,6 +154,11 @@ final class TestBackend implements AutoCloseable {
         }
         case "/_spark-embed/servers" -> {
           listRequests.incrementAndGet();
+          String secret = listSecret;
+          if (secret != null && !secret.equals(request.headers().get("X-Spark-Embed-Secret"))) {
+            send(ctx, HttpResponseStatus.FORBIDDEN, "{\"error\":\"secret\"}", keepAlive);
+            return;
+          }
           send(ctx, HttpResponseStatus.OK, serversJson, keepAlive);
           return;
         }
