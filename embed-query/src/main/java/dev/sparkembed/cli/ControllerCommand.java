@@ -3,7 +3,6 @@ package dev.sparkembed.cli;
 import dev.sparkembed.embed.api.ServiceConf;
 import dev.sparkembed.embed.api.ServiceLimits;
 import dev.sparkembed.embed.api.ServiceSparkSettings;
-import dev.sparkembed.embed.engine.ModelSpec;
 import dev.sparkembed.embed.jobs.Controller;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,11 +49,7 @@ final class ControllerCommand implements Callable<Integer> {
   @Option(names = "--master", defaultValue = "local[*]", description = "Spark master.")
   String master;
 
-  @Option(names = "--model", defaultValue = "all-minilm-l6-v2", description = "Service model.")
-  String model;
-
-  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda.")
-  String device;
+  @Mixin ModelOptions modelOptions;
 
   @Option(
       names = "--api-key",
@@ -81,7 +77,7 @@ final class ControllerCommand implements Callable<Integer> {
               "head",
               false,
               master,
-              ModelSpec.parse(model).withDevice(device),
+              modelOptions.spec(),
               key == null || key.isEmpty() ? null : key,
               null,
               null,

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,21 +41,7 @@ final class EmbedCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      defaultValue = "all-minilm-l6-v2",
-      paramLabel = "NAME|PATH",
-      description =
-          "Built-in model (all-minilm-l6-v2, all-minilm-l6-v2-q, bge-small-en-v1.5-q) or a model"
-              + " directory (model.onnx or model.pt + tokenizer.json). Default: ${DEFAULT-VALUE}.")
-  String model;
-
-  @Option(
-      names = "--device",
-      defaultValue = "auto",
-      paramLabel = "auto|cpu|cuda",
-      description = "Where the model runs. Default: ${DEFAULT-VALUE}.")
-  String device;
+  @Mixin ModelOptions modelOptions;
 
   @Option(
       names = "--engine",
@@ -88,8 +75,8 @@ final class EmbedCommand implements Callable<Integer> {
     ModelSpec modelSpec;
     try {
       modelSpec =
-          ModelSpec.parse(model)
-              .withDevice(device)
+          modelOptions
+              .spec()
               .withEngine(engine)
               .withBatchTokenBudget(batchTokens)
               .withThreads(threads);

@@ -4,7 +4,6 @@ import dev.sparkembed.embed.api.EmbeddingService;
 import dev.sparkembed.embed.api.ServiceConf;
 import dev.sparkembed.embed.api.ServiceLimits;
 import dev.sparkembed.embed.api.ServiceSparkSettings;
-import dev.sparkembed.embed.engine.ModelSpec;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -74,19 +74,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "Spark master: local[*] or spark://host:7077 (default: ${DEFAULT-VALUE}).")
   String master;
 
-  @Option(
-      names = "--model",
-      defaultValue = "all-minilm-l6-v2",
-      description =
-          "Built-in model (all-minilm-l6-v2, all-minilm-l6-v2-q, bge-small-en-v1.5-q) or a model"
-              + " directory (default: ${DEFAULT-VALUE}).")
-  String model;
-
-  @Option(
-      names = "--device",
-      defaultValue = "auto",
-      description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
-  String device;
+  @Mixin ModelOptions modelOptions;
 
   @Option(
       names = "--api-key",
@@ -217,7 +205,7 @@ final class ServeCommand implements Callable<Integer> {
           mode,
           continuous(),
           master,
-          ModelSpec.parse(model).withDevice(device),
+          modelOptions.spec(),
           key,
           tlsCert,
           tlsKey,
