@@ -133,7 +133,8 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "0",
       description =
           "Partitions per server and batch (continuous: readers per server); 0 = Spark's"
-              + " parallelism.")
+              + " parallelism (continuous: one reader per server, its model calls on all the"
+              + " executor's cores).")
   int numPartitions;
 
   @Option(

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.sparkembed.serving.conf.HttpServerOptions;
 import dev.sparkembed.serving.server.HttpReply;
 import dev.sparkembed.serving.sink.JsonBodyParser;
+import dev.sparkembed.serving.source.ContinuousReadAhead;
 import dev.sparkembed.serving.source.DriverQueries;
 import dev.sparkembed.serving.source.PublishedServers;
 import dev.sparkembed.serving.source.RequestRows;
@@ -66,6 +67,8 @@ public final class HttpServing {
 
   /** Column that the sink reads the reply from. */
   public static final String REPLY = "reply";
+
+  private static final int REQUEST_ID_FIELD = RequestRows.ID_TYPE.fieldIndex("requestId");
 
   private HttpServing() {}
 
@@ -180,6 +183,19 @@ public final class HttpServing {
         // Spark allows async progress for an allow-list of sinks; this one is stateless and
         // idempotent per batch, which is what the feature needs.
         .option("_asyncProgressTrackingOverrideSinkSupportCheck", "true");
+  }
+
+  /**
+   * Continuous trigger, inside a partition function: whether the task's reader already handed Spark
+   * another request after the one whose {@code id} this is, so that reading one more row returns at
+   * once instead of waiting for a new request. Lets a function gather the requests that are queued
+   * into one call without ever waiting for a row that may not come. False outside a continuous
+   * task. Executor.
+   *
+   * @param id the {@code id} struct of a row of the source
+   */
+  public static boolean moreRequestsReady(Row id) {
+    return ContinuousReadAhead.handedAfter(id.getLong(REQUEST_ID_FIELD));
   }
 
   /**

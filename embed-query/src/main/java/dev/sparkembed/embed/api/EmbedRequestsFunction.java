@@ -3,11 +3,13 @@ package dev.sparkembed.embed.api;
 import dev.sparkembed.embed.engine.Embedder;
 import dev.sparkembed.embed.engine.ExecutorModels;
 import dev.sparkembed.embed.engine.ModelSpec;
+import dev.sparkembed.serving.HttpServing;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -17,13 +19,17 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The service's work on executors: turns request rows of the {@code httpserver} source into reply
  * rows for its sink. In micro-batch mode a partition's requests are all read first and their texts
- * embedded in ONE model call ({@link RequestBatchEmbedder}); in continuous mode each request is
- * answered as soon as it is read (the partition never ends, so nothing may wait for the next row).
- * The model is this JVM's shared one ({@link ExecutorModels}). Serialises small: the model spec,
- * the limits and the key's digest.
+ * embedded in ONE model call ({@link RequestBatchEmbedder}); in continuous mode the partition never
+ * ends, so requests are answered as they are read: the next one (waiting for it), together with
+ * those the reader has already handed over behind it ({@link HttpServing#moreRequestsReady}), in
+ * one model call; nothing ever waits for a row that may not come. The model is this JVM's shared
+ * one ({@link ExecutorModels}). Serialises small: the model spec, the limits and the key's digest.
  */
 public final class EmbedRequestsFunction implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
+
+  /** Continuous: the most requests answered by one model call. */
+  static final int MAX_GATHERED_REQUESTS = 64;
 
   /** The sink's input: the source's {@code id} and a {@code reply} struct. */
   public static StructType replySchema(StructType idType) {
@@ -47,8 +53,8 @@ public final class EmbedRequestsFunction implements MapPartitionsFunction<Row, R
   private final boolean perRow;
 
   /**
-   * @param perRow answer each request as it is read (continuous trigger) instead of reading the
-   *     whole partition first
+   * @param perRow continuous trigger: answer requests as they are read, those already queued
+   *     together, instead of reading the whole partition first
    */
   public EmbedRequestsFunction(
       ModelSpec spec, ServiceLimits limits, ApiKeyCheck apiKey, boolean perRow) {
@@ -62,20 +68,49 @@ public final class EmbedRequestsFunction implements MapPartitionsFunction<Row, R
   public Iterator<Row> call(Iterator<Row> rows) {
     if (perRow) {
       return new Iterator<>() {
+        private Iterator<Row> answered = Collections.emptyIterator();
+
         @Override
         public boolean hasNext() {
-          return rows.hasNext();
+          if (answered.hasNext()) {
+            return true;
+          }
+          if (!rows.hasNext()) {
+            return false;
+          }
+          answered = answer(gatherQueued(rows)).iterator();
+          return true;
         }
 
         @Override
         public Row next() {
-          return answer(List.of(rows.next())).get(0);
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          return answered.next();
         }
       };
     }
     List<Row> all = new ArrayList<>();
     rows.forEachRemaining(all::add);
     return all.isEmpty() ? Collections.emptyIterator() : answer(all).iterator();
+  }
+
+  /**
+   * Continuous: the next row (waiting for it) and every row the reader already handed over after
+   * it, up to {@link #MAX_GATHERED_REQUESTS}; never waits for a request that has not arrived.
+   */
+  private static List<Row> gatherQueued(Iterator<Row> rows) {
+    List<Row> group = new ArrayList<>();
+    Row row = rows.next();
+    group.add(row);
+    while (group.size() < MAX_GATHERED_REQUESTS
+        && HttpServing.moreRequestsReady(row.getStruct(0))
+        && rows.hasNext()) {
+      row = rows.next();
+      group.add(row);
+    }
+    return group;
   }
 
   private List<Row> answer(List<Row> rows) {

@@ -61,7 +61,9 @@ public final class EmbeddingService implements AutoCloseable {
   /** Loads the model on the executors, then starts the query; returns once it runs. */
   public static EmbeddingService start(SparkSession spark, ServiceConf conf) {
     ServiceState.reset();
-    ModelInfo model = warmUp(spark, conf);
+    ModelSpec spec =
+        conf.continuous() ? ContinuousLayout.model(conf, sparkConf(spark)) : conf.model();
+    ModelInfo model = warmUp(spark, conf, spec);
     ServiceState.modelLoaded(model);
     LOG.info(
         "Model {} loaded ({} dimensions, {} tokens of context)",
@@ -80,8 +82,7 @@ public final class EmbeddingService implements AutoCloseable {
     StructType idType = (StructType) requests.schema().apply("id").dataType();
     Dataset<Row> replies =
         requests.mapPartitions(
-            new EmbedRequestsFunction(
-                conf.model(), conf.limits(), conf.apiKeyCheck(), conf.continuous()),
+            new EmbedRequestsFunction(spec, conf.limits(), conf.apiKeyCheck(), conf.continuous()),
             RowEncoder.apply(EmbedRequestsFunction.replySchema(idType)));
     DataStreamWriter<Row> writer =
         HttpServing.lowLatency(replies.writeStream(), conf.continuous())
@@ -133,7 +134,9 @@ public final class EmbeddingService implements AutoCloseable {
     o.put("maxBodyBytes", Long.toString(conf.limits().maxBodyBytes()));
     o.put("requestTimeout", conf.requestTimeout().toMillis() + "ms");
     o.put("maxRequestsPerBatch", Integer.toString(conf.maxRequestsPerBatch()));
-    if (conf.numPartitions() > 0) {
+    if (conf.continuous()) {
+      o.put("numPartitions", Integer.toString(ContinuousLayout.readersPerServer(conf)));
+    } else if (conf.numPartitions() > 0) {
       o.put("numPartitions", Integer.toString(conf.numPartitions()));
     }
     if (conf.tls()) {
@@ -151,7 +154,7 @@ public final class EmbeddingService implements AutoCloseable {
    * reaches them) and returns what it is. Runs before the query: a continuous query holds every
    * task slot, so nothing else could run beside it.
    */
-  private static ModelInfo warmUp(SparkSession spark, ServiceConf conf) {
+  private static ModelInfo warmUp(SparkSession spark, ServiceConf conf, ModelSpec spec) {
     int tasks = conf.master().startsWith("local") ? 1 : spark.sparkContext().defaultParallelism();
     List<Integer> seeds = new ArrayList<>();
     for (int i = 0; i < tasks; i++) {
@@ -160,9 +163,17 @@ public final class EmbeddingService implements AutoCloseable {
     List<ModelInfo> loaded =
         JavaSparkContext.fromSparkContext(spark.sparkContext())
             .parallelize(seeds, tasks)
-            .map(new WarmUp(conf.model()))
+            .map(new WarmUp(spec))
             .collect();
     return loaded.get(0);
+  }
+
+  private static Map<String, String> sparkConf(SparkSession spark) {
+    Map<String, String> all = new LinkedHashMap<>();
+    for (scala.Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
+      all.put(kv._1(), kv._2());
+    }
+    return all;
   }
 
   public ModelInfo model() {

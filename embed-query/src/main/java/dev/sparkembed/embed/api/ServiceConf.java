@@ -24,7 +24,7 @@ import java.util.Map;
  * @param requestTimeout how long a request may wait for its answer before a 504
  * @param maxRequestsPerBatch requests one micro-batch reads from one server
  * @param numPartitions partitions per server per batch (continuous: readers per server), or 0 for
- *     Spark's parallelism
+ *     Spark's parallelism (continuous: one reader per server, see {@link ContinuousLayout})
  * @param sparkConf extra Spark settings ({@code --conf key=value})
  */
 public record ServiceConf(

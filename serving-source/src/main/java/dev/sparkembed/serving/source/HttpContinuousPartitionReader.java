@@ -16,7 +16,8 @@ import org.apache.spark.unsafe.types.UTF8String;
 /**
  * Continuous: blocks on its lane of the server's queue and hands each request over the moment it
  * arrives, directly when the queue is in this JVM, else by long-polling the server. Its offset is
- * the number of the last request taken. Executor (Spark's reader thread).
+ * the number of the last request taken; each one handed over is noted in {@link
+ * ContinuousReadAhead}. Executor (Spark's reader thread).
  */
 final class HttpContinuousPartitionReader implements ContinuousPartitionReader<InternalRow> {
   private static final long LOCAL_WAIT_MS = 100;
@@ -27,6 +28,10 @@ final class HttpContinuousPartitionReader implements ContinuousPartitionReader<I
   private final UTF8String server;
   private final UTF8String queueName;
   private final ArrayDeque<WireFormat.WireRequest> buffer = new ArrayDeque<>();
+
+  /** The task reading (Spark creates readers on the task's thread); -1 outside a task. */
+  private final long taskAttemptId;
+
   private InternalRow current;
   private long lastSeq;
 
@@ -35,6 +40,8 @@ final class HttpContinuousPartitionReader implements ContinuousPartitionReader<I
     this.server = UTF8String.fromString(p.address());
     this.queueName = UTF8String.fromString(p.token());
     this.lastSeq = p.start();
+    TaskContext ctx = TaskContext.get();
+    this.taskAttemptId = ctx == null ? -1 : ctx.taskAttemptId();
   }
 
   @Override
@@ -48,6 +55,7 @@ final class HttpContinuousPartitionReader implements ContinuousPartitionReader<I
             PendingRequest.RequestData d = e.data();
             current = RequestRows.toRow(server, queueName, e.seq(), d);
             lastSeq = e.seq();
+            ContinuousReadAhead.handed(taskAttemptId, lastSeq);
             return true;
           }
         } else {
@@ -60,6 +68,7 @@ final class HttpContinuousPartitionReader implements ContinuousPartitionReader<I
           if (r != null) {
             current = RequestRows.toRow(server, queueName, r.seq(), r.data());
             lastSeq = r.seq();
+            ContinuousReadAhead.handed(taskAttemptId, lastSeq);
             return true;
           }
         }
@@ -89,6 +98,7 @@ final class HttpContinuousPartitionReader implements ContinuousPartitionReader<I
 
   @Override
   public void close() {
+    ContinuousReadAhead.closed(taskAttemptId);
     RequestQueue local = ServingServers.queue(p.token());
     if (local != null) {
       local.requeueTaken(p.lane());
