@@ -3,15 +3,20 @@ package dev.sparkembed.embed.api;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** The service's JSON plumbing: one shared mapper, reading bodies, writing replies. */
 final class Json {
-  static final ObjectMapper MAPPER = new ObjectMapper();
+  // Vectors are most of every reply: Schubfach writes floats several times faster than
+  // Float.toString, with the same shortest round-tripping digits.
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
   static final JsonFactory FACTORY = MAPPER.getFactory();
 
   private Json() {}

@@ -126,7 +126,10 @@ public final class RequestQueue {
       entries.put(seq, entry);
       Lane[] ls = lanes;
       if (ls.length > 0) {
-        shortest(ls).queue.add(entry);
+        int lane = leastLoaded(ls);
+        entry.lane(lane);
+        ls[lane].load.incrementAndGet();
+        ls[lane].queue.add(entry);
       }
       lastSeq = seq;
       arrived.signalAll();
@@ -147,15 +150,27 @@ public final class RequestQueue {
     return Admission.QUEUED;
   }
 
-  private static Lane shortest(Lane[] ls) {
-    Lane best = ls[0];
+  /**
+   * The lane with the fewest unanswered requests. A reader takes its requests at once and answers
+   * them later, so what a lane still owes (not what it has not taken yet) says how busy it is.
+   */
+  private static int leastLoaded(Lane[] ls) {
+    int best = 0;
     for (int i = 1; i < ls.length; i++) {
-      if (ls[i].load.get() < best.load.get()) {
-        best = ls[i];
+      if (ls[i].load.get() < ls[best].load.get()) {
+        best = i;
       }
     }
-    best.load.incrementAndGet();
     return best;
+  }
+
+  /** A request of a lane stopped waiting (answered, expired, client gone). */
+  private void leftLane(PendingRequest e) {
+    int lane = e.lane();
+    Lane[] ls = lanes;
+    if (lane >= 0 && lane < ls.length) {
+      ls[lane].load.decrementAndGet();
+    }
   }
 
   /**
@@ -234,7 +249,6 @@ public final class RequestQueue {
       if (e == null) {
         return null;
       }
-      l.load.decrementAndGet();
       if (e.isWaiting()) {
         l.taken.add(e);
         return e;
@@ -282,7 +296,6 @@ public final class RequestQueue {
         });
     for (int i = back.size() - 1; i >= 0; i--) {
       ls[lane].queue.addFirst(back.get(i));
-      ls[lane].load.incrementAndGet();
     }
     if (!back.isEmpty()) {
       LOG.info("Requeued {} request(s) of stopped reader {} of queue {}", back.size(), lane, token);
@@ -315,6 +328,7 @@ public final class RequestQueue {
 
   private void complete(PendingRequest e, HttpReply reply) {
     waiting.decrementAndGet();
+    leftLane(e);
     metrics.latencyMicros.add((System.nanoTime() - e.data().receivedNanos()) / 1_000);
     e.slot().send(reply, e);
   }
@@ -405,6 +419,7 @@ public final class RequestQueue {
   void clientGone(PendingRequest e) {
     if (e.markClientGone()) {
       waiting.decrementAndGet();
+      leftLane(e);
       metrics.clientGone.increment();
       LOG.debug("Client of request {}#{} closed its connection before the answer", token, e.seq());
     }
@@ -414,6 +429,7 @@ public final class RequestQueue {
     if (e.markExpired()) {
       metrics.timedOut.increment();
       waiting.decrementAndGet();
+      leftLane(e);
       e.slot()
           .send(
               HttpReply.error(504, "No reply within the request timeout of " + timeoutMs + " ms"),
@@ -424,6 +440,7 @@ public final class RequestQueue {
   private boolean finish(PendingRequest e, int status, String message) {
     if (e.tryAnswer()) {
       waiting.decrementAndGet();
+      leftLane(e);
       e.slot().send(HttpReply.error(status, message), e);
       return true;
     }
@@ -466,6 +483,8 @@ public final class RequestQueue {
   private static final class Lane {
     final LinkedBlockingDeque<PendingRequest> queue = new LinkedBlockingDeque<>();
     final ConcurrentLinkedQueue<PendingRequest> taken = new ConcurrentLinkedQueue<>();
+
+    /** Requests given to this lane that still wait for their answer. */
     final AtomicInteger load = new AtomicInteger();
   }
 }
