@@ -81,7 +81,9 @@ final class BenchBatchCommand implements Callable<Integer> {
                 "rows/s",
                 "ratio to raw engine",
                 "driver heap live MiB",
-                "driver heap peak MiB"));
+                "driver heap peak MiB",
+                "JVM CPU cores",
+                "others' CPU cores"));
     report.fact("master", master).fact("model", spec.model()).fact("texts", "short sentences");
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
       String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
@@ -95,6 +97,7 @@ final class BenchBatchCommand implements Callable<Integer> {
         BatchJobSpec warm = spec(url, "bench_small", "bench_warm", spec.model(), 2);
         new BatchJob(spark, warm, "warmup").run();
 
+        CpuWatch rawCpu = new CpuWatch();
         double raw = rawEngine(spec, rows, out);
         report.fact("raw engine rows/s", raw);
         report.row(
@@ -106,7 +109,9 @@ final class BenchBatchCommand implements Callable<Integer> {
             raw,
             1.0,
             null,
-            null);
+            null,
+            rawCpu.jvmCores(),
+            rawCpu.otherCores());
 
         int partitions = spark.sparkContext().defaultParallelism();
         for (int[] run : new int[][] {{smallRows, 0}, {rows, 1}}) {
@@ -115,7 +120,9 @@ final class BenchBatchCommand implements Callable<Integer> {
           BatchJobResult result;
           double live;
           double peak;
+          CpuWatch cpu;
           try (HeapWatch heap = new HeapWatch()) {
+            cpu = new CpuWatch();
             result = new BatchJob(spark, job, "bench" + run[0]).run();
             live = heap.peakLiveMib();
             peak = heap.peakUsedMib();
@@ -127,7 +134,9 @@ final class BenchBatchCommand implements Callable<Integer> {
               result.rowsPerSecond(),
               result.rowsPerSecond() / raw,
               live,
-              peak);
+              peak,
+              cpu.jvmCores(),
+              cpu.otherCores());
           out.printf("batch job, %,d rows: %.1f s%n", result.rowsEmbedded(), result.seconds());
           out.flush();
         }
@@ -136,6 +145,10 @@ final class BenchBatchCommand implements Callable<Integer> {
       }
     }
     report.fact("goal", ">= 0.85x raw engine; driver heap independent of rows");
+    report.fact(
+        "others' CPU cores",
+        "other processes' load during the run (the benchmark's PostgreSQL included): a ratio"
+            + " is only fair when it is near 0 in both rows");
     report.printTable(System.out);
     Path file = json != null ? json : Path.of("target", "bench", "batch.json");
     report.writeJson(file);

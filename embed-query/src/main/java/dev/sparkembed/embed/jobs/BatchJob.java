@@ -63,9 +63,9 @@ public final class BatchJob {
   private volatile boolean cancelled;
   private volatile boolean publishing;
 
-  /** A job that embeds with the engine and the spec's model. */
+  /** A job that embeds with the engine and the spec's model, one engine thread per task core. */
   public BatchJob(SparkSession spark, BatchJobSpec spec, String jobId) {
-    this(spark, spec, new EngineEmbeddingStep(spec.modelSpec()), jobId);
+    this(spark, spec, EngineEmbeddingStep.forTasks(spark, spec.modelSpec()), jobId);
   }
 
   /** A job with its own embedding stage. */

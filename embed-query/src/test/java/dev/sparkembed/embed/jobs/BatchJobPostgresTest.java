@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.sparkembed.embed.engine.ModelSpec;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;
@@ -194,5 +195,18 @@ class BatchJobPostgresTest {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("ARRAY");
     }
+  }
+
+  @Test
+  void theJobsModelRunsWithOneTasksCores() {
+    // local[2], spark.task.cpus = 1: the driver must load the model the tasks share with one
+    // thread (not every core), unless the model spec fixes the threads.
+    assertThat(EngineEmbeddingStep.forTasks(spark, ModelSpec.defaults()).spec().threads())
+        .isEqualTo(1);
+    assertThat(
+            EngineEmbeddingStep.forTasks(spark, ModelSpec.defaults().withThreads(3))
+                .spec()
+                .threads())
+        .isEqualTo(3);
   }
 }
