@@ -1,6 +1,7 @@
 package dev.sparkembed.embed.api;
 
 import dev.sparkembed.embed.engine.Embedder;
+import dev.sparkembed.embed.engine.EmbeddingWorkPool;
 import dev.sparkembed.embed.engine.ExecutorModels;
 import dev.sparkembed.embed.engine.ModelSpec;
 import dev.sparkembed.serving.HttpServing;
@@ -23,7 +24,9 @@ import org.apache.spark.sql.types.StructType;
  * ends, so requests are answered as they are read: the next one (waiting for it), together with
  * those the reader has already handed over behind it ({@link HttpServing#moreRequestsReady}), in
  * one model call; nothing ever waits for a row that may not come. The model is this JVM's shared
- * one ({@link ExecutorModels}). Serialises small: the model spec, the limits and the key's digest.
+ * one ({@link ExecutorModels}); a call of many texts is spread over the executor's cores by its
+ * {@link EmbeddingWorkPool}, shared by all the JVM's tasks. Serialises small: the model spec, the
+ * limits and the key's digest.
  */
 public final class EmbedRequestsFunction implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
@@ -51,17 +54,21 @@ public final class EmbedRequestsFunction implements MapPartitionsFunction<Row, R
   private final ServiceLimits limits;
   private final ApiKeyCheck apiKey;
   private final boolean perRow;
+  private final int poolWorkers;
 
   /**
    * @param perRow continuous trigger: answer requests as they are read, those already queued
    *     together, instead of reading the whole partition first
+   * @param poolWorkers worker threads of the executor's {@link EmbeddingWorkPool} (its cores; 0:
+   *     every core of the executor's JVM), or -1 to embed each call on the task's own thread
    */
   public EmbedRequestsFunction(
-      ModelSpec spec, ServiceLimits limits, ApiKeyCheck apiKey, boolean perRow) {
+      ModelSpec spec, ServiceLimits limits, ApiKeyCheck apiKey, boolean perRow, int poolWorkers) {
     this.spec = spec;
     this.limits = limits;
     this.apiKey = apiKey;
     this.perRow = perRow;
+    this.poolWorkers = poolWorkers;
   }
 
   @Override
@@ -123,7 +130,8 @@ public final class EmbedRequestsFunction implements MapPartitionsFunction<Row, R
     List<ServiceReply> replies;
     long start = System.nanoTime();
     try {
-      Embedder embedder = ExecutorModels.get(spec);
+      Embedder embedder =
+          poolWorkers < 0 ? ExecutorModels.get(spec) : EmbeddingWorkPool.get(spec, poolWorkers);
       long loadNanos = System.nanoTime() - start;
       TextEmbedder model = new EngineTextEmbedder(embedder);
       ServiceState.modelLoaded(model.model());

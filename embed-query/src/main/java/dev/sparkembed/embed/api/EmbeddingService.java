@@ -45,6 +45,12 @@ public final class EmbeddingService implements AutoCloseable {
   /** How long the query may take to bind its server after it started. */
   static final java.time.Duration SERVER_START_TIMEOUT = java.time.Duration.ofMinutes(2);
 
+  /**
+   * Spark setting: worker threads of each executor's embedding work pool; -1 turns the pool off, 0
+   * (default) uses the executor's cores.
+   */
+  public static final String POOL_THREADS = "spark.embed.service.poolThreads";
+
   /** Checkpoint interval of the continuous trigger. */
   static final long CONTINUOUS_INTERVAL_MS = 1000;
 
@@ -82,7 +88,12 @@ public final class EmbeddingService implements AutoCloseable {
     StructType idType = (StructType) requests.schema().apply("id").dataType();
     Dataset<Row> replies =
         requests.mapPartitions(
-            new EmbedRequestsFunction(spec, conf.limits(), conf.apiKeyCheck(), conf.continuous()),
+            new EmbedRequestsFunction(
+                spec,
+                conf.limits(),
+                conf.apiKeyCheck(),
+                conf.continuous(),
+                poolWorkers(spark, conf)),
             RowEncoder.apply(EmbedRequestsFunction.replySchema(idType)));
     DataStreamWriter<Row> writer =
         HttpServing.lowLatency(replies.writeStream(), conf.continuous())
@@ -166,6 +177,21 @@ public final class EmbeddingService implements AutoCloseable {
             .map(new WarmUp(spec))
             .collect();
     return loaded.get(0);
+  }
+
+  /** The pool's workers per executor: {@link #POOL_THREADS} if set, else the executor's cores. */
+  static int poolWorkers(SparkSession spark, ServiceConf conf) {
+    Map<String, String> sparkConf = sparkConf(spark);
+    String set = sparkConf.get(POOL_THREADS);
+    if (set != null) {
+      try {
+        return Math.max(-1, Integer.parseInt(set.trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "Invalid setting '" + POOL_THREADS + "': " + set + " (expected -1, 0 or a count)", e);
+      }
+    }
+    return ContinuousLayout.executorCores(conf.master(), sparkConf);
   }
 
   private static Map<String, String> sparkConf(SparkSession spark) {

@@ -2,6 +2,7 @@ package dev.sparkembed.embed.api;
 
 import dev.sparkembed.embed.engine.Embedder;
 import dev.sparkembed.embed.engine.EmbeddingResult;
+import dev.sparkembed.embed.engine.EmbeddingWorkPool;
 import java.util.List;
 
 /**
@@ -38,5 +39,11 @@ public final class EngineTextEmbedder implements TextEmbedder {
       }
     }
     return new Embeddings(r.vectors(), r.tokenCounts(), truncated);
+  }
+
+  @Override
+  public long lastCallEngineNanos(long wallNanos) {
+    long pooled = EmbeddingWorkPool.lastCallEngineNanos();
+    return pooled >= 0 ? pooled : wallNanos;
   }
 }

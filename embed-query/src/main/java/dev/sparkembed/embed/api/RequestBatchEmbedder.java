@@ -69,7 +69,9 @@ public final class RequestBatchEmbedder {
       long callStart = System.nanoTime();
       try {
         all = embedder.embed(texts);
-        metrics.recordModelCall(texts.size(), all.totalTokens(), System.nanoTime() - callStart);
+        long wall = System.nanoTime() - callStart;
+        metrics.recordModelCall(
+            texts.size(), all.totalTokens(), embedder.lastCallEngineNanos(wall));
       } catch (RuntimeException e) {
         LOG.warn("Embedding {} texts failed: {}", texts.size(), e.toString(), e);
         failure = e;
