@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * and reports the same error.
  *
  * <p>Engine threads follow the cores the asking task owns ({@code spark.task.cpus}) unless the spec
- * fixes them; outside a task all available cores. On a GPU executor the CUDA device index is the
- * GPU Spark assigned to the task.
+ * fixes them; outside a task all available cores. Models are registered under the threads they run
+ * with, so "the task's cores" and the same count given explicitly share one model, and a
+ * driver-side caller's all-cores copy is never handed to tasks that own fewer cores. On a GPU
+ * executor the CUDA device index is the GPU Spark assigned to the task.
  */
 public final class ExecutorModels {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
@@ -34,17 +36,20 @@ public final class ExecutorModels {
    */
   public static Embedder get(ModelSpec spec) {
     int gpu = spec.device() == DeviceChoice.CPU ? -1 : SparkTaskResources.gpuIndex().orElse(0);
-    Key key = new Key(spec, gpu);
+    Key key = new Key(spec.threads() > 0 ? spec : spec.withThreads(threadsFor(spec)), gpu);
     registerShutdownHook();
     Slot slot = MODELS.computeIfAbsent(key, k -> new Slot());
     return slot.get(key);
   }
 
-  /** Closes and forgets every loaded model of this spec; the next {@link #get} reloads it. */
+  /**
+   * Closes and forgets every loaded model of this spec (of any thread count when the spec leaves
+   * threads to the task); the next {@link #get} reloads it.
+   */
   public static void close(ModelSpec spec) {
     List<Key> keys = new ArrayList<>();
     for (Key k : MODELS.keySet()) {
-      if (k.spec.equals(spec)) {
+      if (spec.threads() > 0 ? k.spec.equals(spec) : k.spec.withThreads(0).equals(spec)) {
         keys.add(k);
       }
     }
@@ -85,7 +90,8 @@ public final class ExecutorModels {
     if (spec.threads() > 0) {
       return spec.threads();
     }
-    return SparkTaskResources.taskCpus().orElse(Runtime.getRuntime().availableProcessors());
+    int cores = SparkTaskResources.taskCpus().orElse(Runtime.getRuntime().availableProcessors());
+    return Math.max(1, Math.min(cores, ModelSpec.MAX_THREADS));
   }
 
   private record Key(ModelSpec spec, int gpu) {}
@@ -103,7 +109,7 @@ public final class ExecutorModels {
       synchronized (this) {
         if (view == null) {
           try {
-            loaded = DjlEmbedder.load(key.spec, threadsFor(key.spec), Math.max(0, key.gpu));
+            loaded = DjlEmbedder.load(key.spec, key.spec.threads(), Math.max(0, key.gpu));
           } catch (RuntimeException e) {
             MODELS.remove(key, this);
             throw e;

@@ -115,4 +115,17 @@ class EmbedderBehaviourTest {
     ExecutorModels.closeAll();
     assertThat(ExecutorModels.loadedCount()).isZero();
   }
+
+  @Test
+  void theTasksCoresAndTheSameCountGivenExplicitlyShareOneModel() {
+    ExecutorModels.closeAll();
+    ModelSpec auto = ModelSpec.defaults().withDevice(DeviceChoice.CPU);
+    // Outside a Spark task "the task's cores" means every core of this JVM.
+    int cores = Runtime.getRuntime().availableProcessors();
+    Embedder explicit = ExecutorModels.get(auto.withThreads(cores));
+    assertThat(ExecutorModels.get(auto)).isSameAs(explicit);
+    assertThat(ExecutorModels.loadedCount()).isEqualTo(1);
+    ExecutorModels.close(auto);
+    assertThat(ExecutorModels.loadedCount()).isZero();
+  }
 }
