@@ -67,8 +67,8 @@ public final class EmbeddingService implements AutoCloseable {
   /** Loads the model on the executors, then starts the query; returns once it runs. */
   public static EmbeddingService start(SparkSession spark, ServiceConf conf) {
     ServiceState.reset();
-    ModelSpec spec =
-        conf.continuous() ? ContinuousLayout.model(conf, sparkConf(spark)) : conf.model();
+    Map<String, String> sparkConf = sparkConf(spark);
+    ModelSpec spec = conf.continuous() ? ContinuousLayout.model(conf, sparkConf) : conf.model();
     ModelInfo model = warmUp(spark, conf, spec);
     ServiceState.modelLoaded(model);
     LOG.info(
@@ -93,7 +93,7 @@ public final class EmbeddingService implements AutoCloseable {
                 conf.limits(),
                 conf.apiKeyCheck(),
                 conf.continuous(),
-                poolWorkers(spark, conf)),
+                poolWorkers(sparkConf, conf)),
             RowEncoder.apply(EmbedRequestsFunction.replySchema(idType)));
     DataStreamWriter<Row> writer =
         HttpServing.lowLatency(replies.writeStream(), conf.continuous())
@@ -180,8 +180,7 @@ public final class EmbeddingService implements AutoCloseable {
   }
 
   /** The pool's workers per executor: {@link #POOL_THREADS} if set, else the executor's cores. */
-  static int poolWorkers(SparkSession spark, ServiceConf conf) {
-    Map<String, String> sparkConf = sparkConf(spark);
+  static int poolWorkers(Map<String, String> sparkConf, ServiceConf conf) {
     String set = sparkConf.get(POOL_THREADS);
     if (set != null) {
       try {

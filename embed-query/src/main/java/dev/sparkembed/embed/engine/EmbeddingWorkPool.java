@@ -55,12 +55,9 @@ public final class EmbeddingWorkPool {
     }
     int n = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
     ModelSpec single = spec.withThreads(1);
-    int directThreads =
-        spec.threads() > 0
-            ? spec.threads()
-            : SparkTaskResources.taskCpus().orElse(Runtime.getRuntime().availableProcessors());
-    // A caller whose model already runs one engine thread shares it with the workers.
-    Embedder chunkModel = directThreads == 1 ? direct : ExecutorModels.get(single);
+    // The registry keys models by the threads they run with: a caller whose model already runs
+    // one engine thread gets that very model back here, shared with the workers.
+    Embedder chunkModel = ExecutorModels.get(single);
     Workers pool = POOLS.computeIfAbsent(new Key(single, n), k -> new Workers(k.workers));
     return new Pooled(direct, chunkModel, pool);
   }

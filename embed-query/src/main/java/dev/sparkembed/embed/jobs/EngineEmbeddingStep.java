@@ -25,9 +25,9 @@ public final class EngineEmbeddingStep implements EmbeddingStep {
   /**
    * A step whose model runs with the threads of one task ({@code spark.task.cpus}) unless the spec
    * fixes them. Why: the driver asks for the model's facts outside any task, where "auto" means
-   * every core; in local mode the tasks would then share that copy, and two tasks running at once
-   * over one multi-threaded session cost about a quarter more CPU than two single-threaded runs
-   * (measured with {@code bench batch}). Pinned, the driver loads the very model the tasks use.
+   * every core, so an unpinned spec would load a second, all-cores copy on the driver beside the
+   * one the tasks use ({@link ExecutorModels} keys models by their threads). Pinned, in local mode
+   * the driver loads the very model the tasks use.
    */
   public static EngineEmbeddingStep forTasks(SparkSession spark, ModelSpec spec) {
     if (spec.threads() > 0) {
