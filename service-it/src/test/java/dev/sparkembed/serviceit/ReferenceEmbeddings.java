@@ -9,9 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The independent all-MiniLM-L6-v2 vectors in {@code
- * embed-query/src/test/resources/reference/embeddings-minilm.json}, and the cosine check the
- * service's answers must pass.
+ * The independent all-MiniLM-L6-v2 vectors in {@code testdata/reference/embeddings-minilm.json},
+ * and the cosine check the service's answers must pass.
  */
 final class ReferenceEmbeddings {
   /** What a correct engine reaches on every reference text. */
@@ -23,7 +22,7 @@ final class ReferenceEmbeddings {
 
   static List<Sentence> load() {
     Path home = Path.of(System.getProperty("spark.embed.home", "..")).toAbsolutePath().normalize();
-    Path file = home.resolve("embed-query/src/test/resources/reference/embeddings-minilm.json");
+    Path file = home.resolve("testdata/reference/embeddings-minilm.json");
     try {
       JsonNode root = new ObjectMapper().readTree(file.toFile());
       List<Sentence> out = new ArrayList<>();

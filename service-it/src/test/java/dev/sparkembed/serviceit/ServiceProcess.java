@@ -53,15 +53,14 @@ final class ServiceProcess implements AutoCloseable {
   static ServiceProcess start(String name, HttpClient client, boolean tls, String... extraArgs) {
     Path home = Path.of(System.getProperty("spark.embed.home", "..")).toAbsolutePath().normalize();
     String version = System.getProperty("spark.embed.version", "0.1.0-SNAPSHOT");
-    Path target = home.resolve("embed-query/target");
-    Path jar = target.resolve("spark-embed-" + version + ".jar");
+    Path target = home.resolve("cli/target");
+    Path jar = target.resolve("spark-embed-cli-" + version + ".jar");
     Path classpath = target.resolve("classpath.txt");
     Path jvmOptions = target.resolve("launcher/jvm-options.txt");
     for (Path p : List.of(jar, classpath, jvmOptions)) {
       if (!Files.isRegularFile(p)) {
         throw new IllegalStateException(
-            p
-                + " is missing: the service-it tests run in `mvn verify`, after embed-query is packaged");
+            p + " is missing: the service-it tests run in `mvn verify`, after cli is packaged");
       }
     }
     int port = freePort();

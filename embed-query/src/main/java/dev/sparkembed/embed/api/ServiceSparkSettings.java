@@ -1,12 +1,6 @@
 package dev.sparkembed.embed.api;
 
 import dev.sparkembed.embed.engine.DeviceChoice;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,9 +12,6 @@ import java.util.Map;
  * the continuous trigger needs on GPU executors. Driver.
  */
 public final class ServiceSparkSettings {
-  /** The jars the executors of a cluster need besides Spark, written by the build. */
-  public static final String EXECUTOR_CLASSPATH_FILE = "embed-query/target/executor-classpath.txt";
-
   static final String TASK_GPU = "spark.task.resource.gpu.amount";
   static final String EXECUTOR_GPU = "spark.executor.resource.gpu.amount";
   static final String EXECUTOR_CORES = "spark.executor.cores";
@@ -30,8 +21,8 @@ public final class ServiceSparkSettings {
   /**
    * Every setting for the service's SparkSession.
    *
-   * @param executorJars what {@code spark.jars} should hold on a cluster (ignored for local
-   *     masters)
+   * @param executorJars what {@code spark.jars} should hold on a cluster (the application's list;
+   *     ignored for local masters)
    * @param notes receives one line per setting chosen on the user's behalf, for the log
    */
   public static Map<String, String> settings(
@@ -72,31 +63,5 @@ public final class ServiceSparkSettings {
     }
     s.putAll(conf.sparkConf());
     return s;
-  }
-
-  /**
-   * Our jar plus the entries of {@link #EXECUTOR_CLASSPATH_FILE} under {@code home}; empty when
-   * that file is missing (not started through {@code bin/spark-embed}).
-   */
-  public static List<String> executorJars(Path home, Path ourJar) {
-    Path file = home.resolve(EXECUTOR_CLASSPATH_FILE);
-    List<String> jars = new ArrayList<>();
-    if (ourJar != null && Files.isRegularFile(ourJar)) {
-      jars.add(ourJar.toAbsolutePath().toString());
-    }
-    if (!Files.isRegularFile(file)) {
-      return jars;
-    }
-    try {
-      for (String entry :
-          Files.readString(file, StandardCharsets.UTF_8).trim().split(java.io.File.pathSeparator)) {
-        if (!entry.isBlank()) {
-          jars.add(entry.trim());
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file, e);
-    }
-    return jars;
   }
 }

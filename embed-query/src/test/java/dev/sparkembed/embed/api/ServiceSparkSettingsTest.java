@@ -3,14 +3,11 @@ package dev.sparkembed.embed.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sparkembed.embed.engine.ModelSpec;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ServiceSparkSettingsTest {
 
@@ -100,16 +97,5 @@ class ServiceSparkSettingsTest {
             List.of(),
             new ArrayList<>());
     assertThat(userChoice).containsEntry("spark.task.resource.gpu.amount", "0.5");
-  }
-
-  @Test
-  void executorJarsAreOurJarAndTheBuildsList(@TempDir Path home) throws Exception {
-    Path ours = Files.writeString(home.resolve("spark-embed.jar"), "x");
-    assertThat(ServiceSparkSettings.executorJars(home, ours)).containsExactly(ours.toString());
-    Path list = home.resolve(ServiceSparkSettings.EXECUTOR_CLASSPATH_FILE);
-    Files.createDirectories(list.getParent());
-    Files.writeString(list, "/x/a.jar:/x/b.jar\n");
-    assertThat(ServiceSparkSettings.executorJars(home, ours))
-        .containsExactly(ours.toString(), "/x/a.jar", "/x/b.jar");
   }
 }

@@ -1,4 +1,4 @@
-package dev.sparkembed.cli;
+package dev.sparkembed.bench.cli;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;

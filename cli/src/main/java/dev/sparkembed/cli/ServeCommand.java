@@ -4,7 +4,6 @@ import dev.sparkembed.embed.api.EmbeddingService;
 import dev.sparkembed.embed.api.ServiceConf;
 import dev.sparkembed.embed.api.ServiceLimits;
 import dev.sparkembed.embed.api.ServiceSparkSettings;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,7 +145,8 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ServiceConf conf = conf();
     List<String> notes = new ArrayList<>();
-    Map<String, String> settings = ServiceSparkSettings.settings(conf, executorJars(), notes);
+    Map<String, String> settings =
+        ServiceSparkSettings.settings(conf, ExecutorJars.ofThisApplication(), notes);
     notes.forEach(n -> LOG.info("Spark setting: {}", n));
     SparkSession.Builder builder = SparkSession.builder().master(conf.master());
     settings.forEach(builder::config);
@@ -252,21 +252,5 @@ final class ServeCommand implements Callable<Integer> {
       throw dev.sparkembed.embed.api.ApiErrors.invalidOption(
           option, value, "a duration such as 30s, 500ms or 2m");
     }
-  }
-
-  /** Our jar and its dependencies (not Spark's), for a cluster's executors. */
-  private static List<String> executorJars() {
-    String home = System.getProperty("spark.embed.home");
-    Path ourJar = null;
-    try {
-      ourJar =
-          Path.of(ServeCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    } catch (URISyntaxException | SecurityException | NullPointerException e) {
-      LOG.debug("Cannot locate the spark-embed jar: {}", e.toString());
-    }
-    if (home == null) {
-      return ourJar == null ? List.of() : List.of(ourJar.toString());
-    }
-    return ServiceSparkSettings.executorJars(Path.of(home), ourJar);
   }
 }

@@ -12,9 +12,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SparkEmbed.Version.class,
     description = "Spark Serving and text embeddings on Spark workers.",
+    footer = {
+      "",
+      "Benchmarks: spark-embed bench --help (from a source checkout; the bench module is not part"
+          + " of the application)."
+    },
     subcommands = {
       CommandLine.HelpCommand.class,
-      BenchCommand.class,
       LbCommand.class,
       EmbedCommand.class,
       ServeCommand.class,

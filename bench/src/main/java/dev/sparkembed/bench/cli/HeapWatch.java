@@ -1,4 +1,4 @@
-package dev.sparkembed.cli;
+package dev.sparkembed.bench.cli;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;

@@ -1,4 +1,4 @@
-package dev.sparkembed.cli;
+package dev.sparkembed.bench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,7 @@
-package dev.sparkembed.cli;
+package dev.sparkembed.bench.cli;
 
 import dev.sparkembed.bench.BenchReport;
+import dev.sparkembed.cli.CliSpark;
 import dev.sparkembed.embed.engine.Embedder;
 import dev.sparkembed.embed.engine.ModelSpec;
 import dev.sparkembed.embed.jobs.BatchJob;

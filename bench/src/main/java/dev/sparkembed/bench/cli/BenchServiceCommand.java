@@ -1,4 +1,4 @@
-package dev.sparkembed.cli;
+package dev.sparkembed.bench.cli;
 
 import dev.sparkembed.bench.BenchErrors;
 import dev.sparkembed.bench.BenchOptions;
@@ -11,6 +11,7 @@ import dev.sparkembed.bench.LoadGenerator;
 import dev.sparkembed.bench.LoadPlan;
 import dev.sparkembed.bench.LoadResult;
 import dev.sparkembed.bench.ServiceStartException;
+import dev.sparkembed.cli.SparkEmbed;
 import dev.sparkembed.embed.engine.Embedder;
 import dev.sparkembed.embed.engine.EmbeddingResult;
 import dev.sparkembed.embed.engine.ModelSpec;

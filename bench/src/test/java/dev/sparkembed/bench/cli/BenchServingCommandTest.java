@@ -1,7 +1,8 @@
-package dev.sparkembed.cli;
+package dev.sparkembed.bench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sparkembed.cli.SparkEmbed;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -19,14 +20,13 @@ class BenchServingCommandTest {
   private record Run(int code, String err) {}
 
   private static Run run(String... args) {
-    CommandLine cli = SparkEmbed.commandLine();
+    CommandLine cli = BenchCommand.commandLine();
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err, true));
     cli.setOut(new PrintWriter(new StringWriter(), true));
-    String[] all = new String[args.length + 2];
-    all[0] = "bench";
-    all[1] = "serving";
-    System.arraycopy(args, 0, all, 2, args.length);
+    String[] all = new String[args.length + 1];
+    all[0] = "serving";
+    System.arraycopy(args, 0, all, 1, args.length);
     return new Run(cli.execute(all), err.toString());
   }
 

@@ -1,4 +1,4 @@
-package dev.sparkembed.cli;
+package dev.sparkembed.bench.cli;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

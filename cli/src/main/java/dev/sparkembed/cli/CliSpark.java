@@ -6,10 +6,10 @@ import org.apache.spark.sql.SparkSession;
  * The Spark session of a CLI command that is its own driver (batch, controller). Executor
  * heartbeats every 2 s (Spark's default is 10 s) so the batch job's progress stays current.
  */
-final class CliSpark {
+public final class CliSpark {
   private CliSpark() {}
 
-  static SparkSession session(String master, String appName) {
+  public static SparkSession session(String master, String appName) {
     return SparkSession.builder()
         .master(master)
         .appName(appName)

@@ -1,4 +1,4 @@
-package dev.sparkembed.cli;
+package dev.sparkembed.bench.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -377,7 +377,7 @@ final class EmbedBenchmark {
     return Math.round(v * 10000) / 10000.0;
   }
 
-  /** The reference vectors, found through {@code spark.embed.home} (the source tree). */
+  /** The reference vectors under {@code testdata/}, found through {@code spark.embed.home}. */
   static final class Reference {
     final Path file;
     final List<String> texts = new ArrayList<>();
@@ -389,15 +389,7 @@ final class EmbedBenchmark {
 
     static Reference load() {
       String home = System.getProperty("spark.embed.home", ".");
-      Path file =
-          Path.of(
-              home,
-              "embed-query",
-              "src",
-              "test",
-              "resources",
-              "reference",
-              "embeddings-minilm.json");
+      Path file = Path.of(home, "testdata", "reference", "embeddings-minilm.json");
       if (!Files.isRegularFile(file)) {
         return null;
       }

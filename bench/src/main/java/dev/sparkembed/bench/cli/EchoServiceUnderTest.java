@@ -1,7 +1,8 @@
-package dev.sparkembed.cli;
+package dev.sparkembed.bench.cli;
 
 import dev.sparkembed.bench.ChildJvm;
 import dev.sparkembed.bench.ServiceUnderTest;
+import dev.sparkembed.cli.SparkEmbed;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

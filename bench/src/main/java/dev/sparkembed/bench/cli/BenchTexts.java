@@ -1,4 +1,4 @@
-package dev.sparkembed.cli;
+package dev.sparkembed.bench.cli;
 
 import dev.sparkembed.embed.tokenize.TextTokenizer;
 import java.util.ArrayList;
