@@ -1,9 +1,9 @@
 package dev.sparkembed.cli;
 
-import dev.sparkembed.embed.api.ServiceConf;
-import dev.sparkembed.embed.api.ServiceLimits;
-import dev.sparkembed.embed.api.ServiceSparkSettings;
 import dev.sparkembed.embed.jobs.Controller;
+import dev.sparkembed.embed.service.ServiceConf;
+import dev.sparkembed.embed.service.ServiceLimits;
+import dev.sparkembed.embed.service.ServiceSparkSettings;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;

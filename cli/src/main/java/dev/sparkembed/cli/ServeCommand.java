@@ -1,9 +1,9 @@
 package dev.sparkembed.cli;
 
-import dev.sparkembed.embed.api.EmbeddingService;
-import dev.sparkembed.embed.api.ServiceConf;
-import dev.sparkembed.embed.api.ServiceLimits;
-import dev.sparkembed.embed.api.ServiceSparkSettings;
+import dev.sparkembed.embed.service.EmbeddingService;
+import dev.sparkembed.embed.service.ServiceConf;
+import dev.sparkembed.embed.service.ServiceLimits;
+import dev.sparkembed.embed.service.ServiceSparkSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -228,7 +228,7 @@ final class ServeCommand implements Callable<Integer> {
       case "continuous":
         return true;
       default:
-        throw dev.sparkembed.embed.api.ApiErrors.invalidOption(
+        throw dev.sparkembed.embed.service.ApiErrors.invalidOption(
             "trigger", trigger, "micro-batch or continuous");
     }
   }
@@ -249,7 +249,7 @@ final class ServeCommand implements Callable<Integer> {
       }
       return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
     } catch (NumberFormatException e) {
-      throw dev.sparkembed.embed.api.ApiErrors.invalidOption(
+      throw dev.sparkembed.embed.service.ApiErrors.invalidOption(
           option, value, "a duration such as 30s, 500ms or 2m");
     }
   }

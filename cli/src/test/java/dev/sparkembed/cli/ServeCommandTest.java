@@ -3,10 +3,10 @@ package dev.sparkembed.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sparkembed.embed.api.ServiceConf;
-import dev.sparkembed.embed.api.ServiceLimits;
 import dev.sparkembed.embed.engine.DeviceChoice;
 import dev.sparkembed.embed.engine.ModelSpec;
+import dev.sparkembed.embed.service.ServiceConf;
+import dev.sparkembed.embed.service.ServiceLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

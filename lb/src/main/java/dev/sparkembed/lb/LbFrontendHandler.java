@@ -51,7 +51,7 @@ final class LbFrontendHandler extends ChannelInboundHandlerAdapter implements Pr
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof FullHttpRequest) && msg != RequestAggregator.TOO_LARGE) {
+    if (!(msg instanceof FullHttpRequest) && msg != LbRequestAggregator.TOO_LARGE) {
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -129,7 +129,7 @@ final class LbFrontendHandler extends ChannelInboundHandlerAdapter implements Pr
   }
 
   private void dispatch(Object msg) {
-    if (msg == RequestAggregator.TOO_LARGE) {
+    if (msg == LbRequestAggregator.TOO_LARGE) {
       // The rest of that body may still be on its way: answer, then close.
       lb.metrics().request(LbMetrics.LOCAL, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
       respond(

@@ -31,7 +31,7 @@ final class LbServerInitializer extends ChannelInitializer<Channel> {
             new IdleStateHandler(0, 0, options.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
         .addLast("readTimeout", new RequestReadTimeoutHandler(options.headerTimeout()))
         .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
-        .addLast("aggregator", new RequestAggregator(options.maxBodyBytes()))
+        .addLast("aggregator", new LbRequestAggregator(options.maxBodyBytes()))
         .addLast("frontend", new LbFrontendHandler(lb));
   }
 }

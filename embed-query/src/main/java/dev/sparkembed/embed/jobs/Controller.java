@@ -1,7 +1,7 @@
 package dev.sparkembed.embed.jobs;
 
-import dev.sparkembed.embed.api.EmbeddingService;
-import dev.sparkembed.embed.api.ServiceConf;
+import dev.sparkembed.embed.service.EmbeddingService;
+import dev.sparkembed.embed.service.ServiceConf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

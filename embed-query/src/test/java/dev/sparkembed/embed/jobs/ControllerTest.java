@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sparkembed.embed.api.ServiceConf;
-import dev.sparkembed.embed.api.ServiceLimits;
 import dev.sparkembed.embed.engine.ModelSpec;
+import dev.sparkembed.embed.service.ServiceConf;
+import dev.sparkembed.embed.service.ServiceLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

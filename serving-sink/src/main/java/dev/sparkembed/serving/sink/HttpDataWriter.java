@@ -1,8 +1,8 @@
 package dev.sparkembed.serving.sink;
 
+import dev.sparkembed.serving.server.InternalWireFormat;
 import dev.sparkembed.serving.server.RequestQueue;
 import dev.sparkembed.serving.server.ServingServers;
-import dev.sparkembed.serving.server.WireFormat;
 import java.io.IOException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.write.DataWriter;
@@ -61,7 +61,8 @@ final class HttpDataWriter implements DataWriter<InternalRow> {
       forwarder = new ReplyForwarder(secret);
     }
     forwarder.add(
-        id.getUTF8String(0).toString(), new WireFormat.WireReply(token, seq, columns.reply(row)));
+        id.getUTF8String(0).toString(),
+        new InternalWireFormat.WireReply(token, seq, columns.reply(row)));
     forwarded++;
   }
 

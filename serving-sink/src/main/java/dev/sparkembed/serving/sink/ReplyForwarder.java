@@ -1,7 +1,7 @@
 package dev.sparkembed.serving.sink;
 
 import dev.sparkembed.serving.server.InternalClient;
-import dev.sparkembed.serving.server.WireFormat;
+import dev.sparkembed.serving.server.InternalWireFormat;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ final class ReplyForwarder {
     this.secret = secret;
   }
 
-  synchronized void add(String server, WireFormat.WireReply reply) {
+  synchronized void add(String server, InternalWireFormat.WireReply reply) {
     Target t = targets.computeIfAbsent(server, s -> new Target(new InternalClient(s, secret), s));
     t.buffer.add(reply);
     if (t.inFlight == null) {
@@ -39,9 +39,9 @@ final class ReplyForwarder {
   }
 
   private void send(Target t) {
-    List<WireFormat.WireReply> batch = t.buffer;
+    List<InternalWireFormat.WireReply> batch = t.buffer;
     t.buffer = new ArrayList<>();
-    CompletableFuture<Void> f = t.client.forward(WireFormat.encodeReplies(batch));
+    CompletableFuture<Void> f = t.client.forward(InternalWireFormat.encodeReplies(batch));
     t.inFlight = f;
     t.lastSent = f;
     f.whenComplete((ok, err) -> sent(t, err));
@@ -117,7 +117,7 @@ final class ReplyForwarder {
   private static final class Target {
     final InternalClient client;
     final String server;
-    List<WireFormat.WireReply> buffer = new ArrayList<>();
+    List<InternalWireFormat.WireReply> buffer = new ArrayList<>();
     CompletableFuture<Void> inFlight;
     CompletableFuture<Void> lastSent;
     Throwable failure;

@@ -312,7 +312,7 @@ class ServingServerTest {
     try (RawHttp c = new RawHttp(reg.port())) {
       c.send(RawHttp.request("POST", "/h?x=1", "payload", "X-Test: yes"));
       awaitRequest(reg.queue(), 1);
-      List<WireFormat.WireRequest> got =
+      List<InternalWireFormat.WireRequest> got =
           new InternalClient("127.0.0.1:" + reg.port(), SECRET).fetch(reg.token(), 0, 5);
       assertThat(got).hasSize(1);
       assertThat(got.get(0).data().query()).isEqualTo("x=1");
@@ -320,9 +320,9 @@ class ServingServerTest {
       // A reply forwarded from another JVM reaches the client.
       new InternalClient("127.0.0.1:" + reg.port(), SECRET)
           .forward(
-              WireFormat.encodeReplies(
+              InternalWireFormat.encodeReplies(
                   List.of(
-                      new WireFormat.WireReply(
+                      new InternalWireFormat.WireReply(
                           reg.token(),
                           1,
                           new HttpReply(

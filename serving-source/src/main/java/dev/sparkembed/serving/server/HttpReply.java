@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * One answer to one request: status, headers and body bytes. Built by the sink (executor) or by the
- * server itself for errors; travels between JVMs in {@link WireFormat}.
+ * server itself for errors; travels between JVMs in {@link InternalWireFormat}.
  */
 public record HttpReply(int status, Map<String, String> headers, byte[] body) {
 
@@ -16,7 +16,7 @@ public record HttpReply(int status, Map<String, String> headers, byte[] body) {
     return new HttpReply(
         status,
         Map.of("content-type", JSON),
-        ("{\"error\":" + Json.quote(message) + "}").getBytes(StandardCharsets.UTF_8));
+        ("{\"error\":" + JsonQuoting.quote(message) + "}").getBytes(StandardCharsets.UTF_8));
   }
 
   /** A JSON body with status 200. */

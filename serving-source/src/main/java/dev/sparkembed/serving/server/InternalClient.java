@@ -51,25 +51,25 @@ public final class InternalClient {
     this.secret = secret;
   }
 
-  public List<WireFormat.WireRequest> fetch(String queue, long from, long to)
+  public List<InternalWireFormat.WireRequest> fetch(String queue, long from, long to)
       throws IOException, InterruptedException {
     HttpResponse<byte[]> r =
         CLIENT.send(
             get(InternalEndpoints.REQUESTS, "queue", queue, "from", from, "to", to),
             HttpResponse.BodyHandlers.ofByteArray());
     check(r, InternalEndpoints.REQUESTS);
-    return WireFormat.decodeRequests(r.body());
+    return InternalWireFormat.decodeRequests(r.body());
   }
 
   /** Continuous: up to {@code max} requests of a lane, waiting up to {@code waitMs}. */
-  public List<WireFormat.WireRequest> take(String queue, int lane, int max, long waitMs)
+  public List<InternalWireFormat.WireRequest> take(String queue, int lane, int max, long waitMs)
       throws IOException, InterruptedException {
     HttpResponse<byte[]> r =
         CLIENT.send(
             get(InternalEndpoints.TAKE, "queue", queue, "lane", lane, "max", max, "waitMs", waitMs),
             HttpResponse.BodyHandlers.ofByteArray());
     check(r, InternalEndpoints.TAKE);
-    return WireFormat.decodeRequests(r.body());
+    return InternalWireFormat.decodeRequests(r.body());
   }
 
   /** A queue's position and counters, as its server reports them. */

@@ -62,7 +62,7 @@ final class InternalEndpoints {
         case REQUESTS ->
             slot.send(
                 binary(
-                    WireFormat.encodeRequests(
+                    InternalWireFormat.encodeRequests(
                         queue.read(longParam(uri, "from"), longParam(uri, "to")))));
         case LATEST -> latest(queue, longParam(uri, "after"), longParam(uri, "waitMs"), slot);
         case TAKE ->
@@ -124,8 +124,8 @@ final class InternalEndpoints {
   private static void replies(FullHttpRequest request, String secret, ResponseSlot slot) {
     byte[] body = new byte[request.content().readableBytes()];
     request.content().readBytes(body);
-    List<WireFormat.WireReply> replies = WireFormat.decodeReplies(body);
-    for (WireFormat.WireReply r : replies) {
+    List<InternalWireFormat.WireReply> replies = InternalWireFormat.decodeReplies(body);
+    for (InternalWireFormat.WireReply r : replies) {
       RequestQueue q = ServingServers.queue(r.queue());
       if (q != null && !q.secretMatches(secret)) {
         slot.send(forbiddenOrGone(q, r.queue()));
@@ -133,7 +133,7 @@ final class InternalEndpoints {
       }
     }
     int sent = 0;
-    for (WireFormat.WireReply r : replies) {
+    for (InternalWireFormat.WireReply r : replies) {
       RequestQueue q = ServingServers.queue(r.queue());
       if (q == null) {
         continue; // its query stopped: every client there was answered 503 already
@@ -184,7 +184,7 @@ final class InternalEndpoints {
           try {
             List<PendingRequest> got =
                 queue.takeBatch(lane, Math.max(1, max), Math.max(0, Math.min(waitMs, 10_000)));
-            slot.send(binary(WireFormat.encodeRequests(got)));
+            slot.send(binary(InternalWireFormat.encodeRequests(got)));
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             slot.send(HttpReply.error(503, "Server stopping"));
@@ -209,7 +209,10 @@ final class InternalEndpoints {
     b.append(",\"metrics\":{");
     boolean first = true;
     for (Map.Entry<String, Long> m : queue.metrics().snapshot().entrySet()) {
-      b.append(first ? "" : ",").append(Json.quote(m.getKey())).append(':').append(m.getValue());
+      b.append(first ? "" : ",")
+          .append(JsonQuoting.quote(m.getKey()))
+          .append(':')
+          .append(m.getValue());
       first = false;
     }
     return b.append("}}").toString();

@@ -39,7 +39,7 @@ final class ServingServerInitializer extends ChannelInitializer<SocketChannel> {
     p.addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
     p.addLast("codec", new HttpServerCodec(4096, 16384, 65536));
     p.addLast("continue", new HttpServerExpectContinueHandler());
-    p.addLast("aggregator", new RequestAggregator(routes));
+    p.addLast("aggregator", new ServingRequestAggregator(routes));
     p.addLast("handler", new ServingRequestHandler(routes, internal, ssl != null));
   }
 }

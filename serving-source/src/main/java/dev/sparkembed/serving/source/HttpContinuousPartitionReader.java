@@ -1,10 +1,10 @@
 package dev.sparkembed.serving.source;
 
 import dev.sparkembed.serving.server.InternalClient;
+import dev.sparkembed.serving.server.InternalWireFormat;
 import dev.sparkembed.serving.server.PendingRequest;
 import dev.sparkembed.serving.server.RequestQueue;
 import dev.sparkembed.serving.server.ServingServers;
-import dev.sparkembed.serving.server.WireFormat;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import org.apache.spark.TaskContext;
@@ -27,7 +27,7 @@ final class HttpContinuousPartitionReader implements ContinuousPartitionReader<I
   private final HttpContinuousInputPartition p;
   private final UTF8String server;
   private final UTF8String queueName;
-  private final ArrayDeque<WireFormat.WireRequest> buffer = new ArrayDeque<>();
+  private final ArrayDeque<InternalWireFormat.WireRequest> buffer = new ArrayDeque<>();
 
   /** The task reading (Spark creates readers on the task's thread); -1 outside a task. */
   private final long taskAttemptId;
@@ -64,7 +64,7 @@ final class HttpContinuousPartitionReader implements ContinuousPartitionReader<I
                 new InternalClient(p.address(), p.secret())
                     .take(p.token(), p.lane(), REMOTE_BATCH, REMOTE_WAIT_MS));
           }
-          WireFormat.WireRequest r = buffer.poll();
+          InternalWireFormat.WireRequest r = buffer.poll();
           if (r != null) {
             current = RequestRows.toRow(server, queueName, r.seq(), r.data());
             lastSeq = r.seq();

@@ -1,10 +1,10 @@
 package dev.sparkembed.serving.source;
 
 import dev.sparkembed.serving.server.InternalClient;
+import dev.sparkembed.serving.server.InternalWireFormat;
 import dev.sparkembed.serving.server.PendingRequest;
 import dev.sparkembed.serving.server.RequestQueue;
 import dev.sparkembed.serving.server.ServingServers;
-import dev.sparkembed.serving.server.WireFormat;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.ArrayList;
@@ -43,10 +43,10 @@ final class HttpPartitionReader implements PartitionReader<InternalRow> {
       return out;
     }
     try {
-      List<WireFormat.WireRequest> requests =
+      List<InternalWireFormat.WireRequest> requests =
           new InternalClient(p.address(), p.secret()).fetch(p.token(), p.from(), p.to());
       List<InternalRow> out = new ArrayList<>(requests.size());
-      for (WireFormat.WireRequest r : requests) {
+      for (InternalWireFormat.WireRequest r : requests) {
         out.add(RequestRows.toRow(server, queue, r.seq(), r.data()));
       }
       return out;

@@ -22,11 +22,11 @@ public record ServerInfo(String host, int port, String executorId, String token,
   /** {@code {"host":...,"port":...,"executorId":...}}, the published form. */
   String json() {
     return "{\"host\":"
-        + dev.sparkembed.serving.server.Json.quote(host)
+        + dev.sparkembed.serving.server.JsonQuoting.quote(host)
         + ",\"port\":"
         + port
         + ",\"executorId\":"
-        + dev.sparkembed.serving.server.Json.quote(executorId)
+        + dev.sparkembed.serving.server.JsonQuoting.quote(executorId)
         + "}";
   }
 }

@@ -1,7 +1,0 @@
-package dev.sparkembed.embed.api;
-
-/** How OpenAI's format carries a vector: a JSON array of numbers, or base64 of float32 LE. */
-public enum EncodingFormat {
-  FLOAT,
-  BASE64
-}

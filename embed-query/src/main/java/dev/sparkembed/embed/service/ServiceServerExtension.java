@@ -1,0 +1,59 @@
+package dev.sparkembed.embed.service;
+
+import dev.sparkembed.serving.server.HttpReply;
+import dev.sparkembed.serving.server.RequestQueue;
+import dev.sparkembed.serving.server.ServerExtension;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The service's part of each {@code httpserver} server: answers the GET endpoints ({@link
+ * InfoEndpoints}) on the server's event loop, without a Spark batch, and counts every answered
+ * request in this JVM's {@link ServiceMetrics}. Created by the server in its own JVM (the driver in
+ * head mode, each executor in distributed mode) from the source's {@code extension.*} options.
+ * Never blocks: every answer is built from in-memory state.
+ */
+public final class ServiceServerExtension implements ServerExtension {
+  /** Source option (after the {@code extension.} prefix): SHA-256 (hex) of the API key. */
+  public static final String API_KEY_SHA256 = "apiKeySha256";
+
+  private static final Set<String> LOCAL_PATHS = Set.copyOf(new HashSet<>(InfoEndpoints.PATHS));
+
+  private InfoEndpoints endpoints;
+  private final ServiceMetrics metrics = ServiceMetrics.jvm();
+
+  /** Created by the server through reflection. */
+  public ServiceServerExtension() {}
+
+  /** The source options that configure this extension, for {@link EmbeddingService}. */
+  static Map<String, String> options(ServiceConf conf) {
+    return Map.of("extension." + API_KEY_SHA256, conf.apiKeyCheck().digestHex());
+  }
+
+  @Override
+  public void start(Map<String, String> options, RequestQueue queue) {
+    ApiKeyCheck apiKey = ApiKeyCheck.fromDigestHex(options.get(API_KEY_SHA256));
+    if (queue != null) {
+      metrics.queueDepth(queue::depth);
+    }
+    endpoints =
+        new InfoEndpoints(ServiceState::model, ServiceState::notReadyReason, apiKey, metrics);
+  }
+
+  @Override
+  public Set<String> localPaths() {
+    return LOCAL_PATHS;
+  }
+
+  @Override
+  public HttpReply answer(String path, String query, Map<String, String> headers) {
+    ServiceReply reply = endpoints.answer(new ServiceRequest("GET", path, headers, new byte[0]));
+    return new HttpReply(reply.status(), Map.of("content-type", reply.contentType()), reply.body());
+  }
+
+  @Override
+  public void answered(String path, int status, long nanos) {
+    metrics.recordRequest(path, status, nanos);
+  }
+}
