@@ -12,23 +12,16 @@ import dev.sparkembed.bench.LoadPlan;
 import dev.sparkembed.bench.LoadResult;
 import dev.sparkembed.bench.ServiceStartException;
 import dev.sparkembed.cli.SparkEmbed;
-import dev.sparkembed.embed.engine.Embedder;
-import dev.sparkembed.embed.engine.EmbeddingResult;
 import dev.sparkembed.embed.engine.ModelSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -148,7 +141,7 @@ final class BenchServiceCommand implements Callable<Integer> {
 
     List<String> pool = EmbeddingWorkload.texts(EmbeddingWorkload.DISTINCT, 7);
     say(stdout, "raw engine: %s, %d threads, %s per measurement", model, cores(), duration);
-    RawEngine raw = RawEngine.measure(modelSpec, pool, textCounts, measured);
+    RawEngineMeasurement raw = RawEngineMeasurement.measure(modelSpec, pool, textCounts, measured);
     say(
         stdout,
         "raw engine: 1 short text p50 %.2f ms; %s",
@@ -212,16 +205,20 @@ final class BenchServiceCommand implements Callable<Integer> {
             throw new IllegalStateException(
                 "The service exited (code " + child.exitCode() + "):\n" + child.logTail(LOG_LINES));
           }
-          Map<String, Double> before = scrape(metricsUrl);
+          Map<String, Double> before = PrometheusScrape.counters(metricsUrl);
           long phaseStart = System.nanoTime();
           LoadResult r = generator.run(new LoadPlan(c, warm, measured, timeout), workload);
           double phaseSeconds = (System.nanoTime() - phaseStart) / 1e9;
-          Map<String, Double> after = scrape(metricsUrl);
-          double calls = delta(before, after, "spark_embed_model_call_seconds_count");
+          Map<String, Double> after = PrometheusScrape.counters(metricsUrl);
+          double calls =
+              PrometheusScrape.delta(before, after, "spark_embed_model_call_seconds_count");
           double textsPerCall =
-              calls == 0 ? Double.NaN : delta(before, after, "spark_embed_batch_texts_sum") / calls;
+              calls == 0
+                  ? Double.NaN
+                  : PrometheusScrape.delta(before, after, "spark_embed_batch_texts_sum") / calls;
           double modelBusy =
-              delta(before, after, "spark_embed_model_call_seconds_sum") / phaseSeconds;
+              PrometheusScrape.delta(before, after, "spark_embed_model_call_seconds_sum")
+                  / phaseSeconds;
           double textsPerSecond = r.requestsPerSecond() * n;
           double engine = raw.textsPerSecond(n);
           report.row(
@@ -300,35 +297,6 @@ final class BenchServiceCommand implements Callable<Integer> {
     return exit;
   }
 
-  /** The service's Prometheus counters (name without labels -> value); empty if unreachable. */
-  private static Map<String, Double> scrape(URI metricsUrl) {
-    Map<String, Double> values = new HashMap<>();
-    try {
-      String text =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(metricsUrl).timeout(Duration.ofSeconds(10)).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
-      for (String line : text.split("\n")) {
-        int space = line.lastIndexOf(' ');
-        if (line.startsWith("#") || line.contains("{") || space < 0) {
-          continue;
-        }
-        values.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-      }
-    } catch (IOException | NumberFormatException e) {
-      // Metrics are extra information: the phase's numbers stand without them.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return values;
-  }
-
-  private static double delta(Map<String, Double> before, Map<String, Double> after, String key) {
-    return after.getOrDefault(key, 0.0) - before.getOrDefault(key, 0.0);
-  }
-
   private static int cores() {
     return Runtime.getRuntime().availableProcessors();
   }
@@ -368,96 +336,5 @@ final class BenchServiceCommand implements Callable<Integer> {
 
   private CommandLine.ParameterException parameterError(IllegalArgumentException e) {
     return new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-  }
-
-  /**
-   * The raw engine on the bench's texts, in this JVM with all cores: the vectors that replies are
-   * checked against, the time of one short text, and texts per second for each request size.
-   */
-  static final class RawEngine {
-    final float[] firstValues;
-    final double singleTextP50Ms;
-    private final List<Integer> sizes = new ArrayList<>();
-    private final List<Double> textsPerSecond = new ArrayList<>();
-
-    private RawEngine(float[] firstValues, double singleTextP50Ms) {
-      this.firstValues = firstValues;
-      this.singleTextP50Ms = singleTextP50Ms;
-    }
-
-    static RawEngine measure(
-        ModelSpec spec, List<String> pool, List<Integer> sizes, Duration duration) {
-      try (Embedder embedder = Embedder.open(spec)) {
-        EmbeddingResult all = embedder.embed(pool);
-        float[] first = new float[pool.size()];
-        for (int i = 0; i < first.length; i++) {
-          first[i] = all.vectors()[i][0];
-        }
-        // One short text, one call at a time: the model's own latency.
-        long[] nanos = new long[200];
-        for (int i = 0; i < 20; i++) {
-          embedder.embed(List.of(pool.get(i)));
-        }
-        for (int i = 0; i < nanos.length; i++) {
-          long t = System.nanoTime();
-          embedder.embed(List.of(pool.get(i % pool.size())));
-          nanos[i] = System.nanoTime() - t;
-        }
-        Arrays.sort(nanos);
-        RawEngine raw = new RawEngine(first, nanos[nanos.length / 2] / 1e6);
-        for (int size : sizes) {
-          raw.sizes.add(size);
-          raw.textsPerSecond.add(throughput(embedder, pool, size, duration));
-        }
-        return raw;
-      }
-    }
-
-    /** Texts per second embedding {@code size} texts per call, back to back, for {@code d}. */
-    private static double throughput(Embedder embedder, List<String> pool, int size, Duration d) {
-      List<List<String>> calls = new ArrayList<>();
-      for (int r = 0; r < 64; r++) {
-        List<String> call = new ArrayList<>(size);
-        for (int k = 0; k < size; k++) {
-          call.add(pool.get((r + k * 37) % pool.size()));
-        }
-        calls.add(call);
-      }
-      long warmEnd = System.nanoTime() + Math.min(d.toNanos() / 5, 2_000_000_000L);
-      int i = 0;
-      while (System.nanoTime() < warmEnd) {
-        embedder.embed(calls.get(i++ % calls.size()));
-      }
-      long start = System.nanoTime();
-      long end = start + d.toNanos();
-      long done = 0;
-      while (System.nanoTime() < end) {
-        embedder.embed(calls.get(i++ % calls.size()));
-        done += size;
-      }
-      return done / ((System.nanoTime() - start) / 1e9);
-    }
-
-    double textsPerSecond(int size) {
-      return textsPerSecond.get(sizes.indexOf(size));
-    }
-
-    String describeThroughput(List<Integer> sizes) {
-      StringBuilder sb = new StringBuilder();
-      for (int s : sizes) {
-        sb.append(sb.length() == 0 ? "" : ", ")
-            .append(
-                String.format(Locale.ROOT, "%,.0f texts/s at %d per call", textsPerSecond(s), s));
-      }
-      return sb.toString();
-    }
-
-    java.util.Map<String, Double> throughputFacts(List<Integer> sizes) {
-      java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
-      for (int s : sizes) {
-        m.put(s + " per call", textsPerSecond(s));
-      }
-      return m;
-    }
   }
 }
