@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every test of the project: what CI runs (.ci/run) and what the README's test command is.
+#
+#   1. the Maven suite (mvn -B verify): unit, Spark, PostgreSQL, HTTP and black-box tests;
+#   2. the system tests, which need root because they install Debian packages and make network
+#      namespaces: each script installs what it needs itself and cleans up after itself.
+#
+#   SPARK_EMBED_TESTS=java   run only the Maven suite (no root needed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+started=$SECONDS
+step() { echo; echo "=== $1 ($(( SECONDS - started )) s so far)"; }
+
+step "Maven suite: mvn -B verify"
+mvn -B verify
+
+if [ "${SPARK_EMBED_TESTS:-all}" = java ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "scripts/test.sh: the system tests need root (apt-get, ip netns); run as root, or set SPARK_EMBED_TESTS=java" >&2
+  exit 1
+fi
+
+echo; echo "=== all tests passed in $(( SECONDS - started )) s"
