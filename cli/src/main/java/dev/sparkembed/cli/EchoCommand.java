@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.struct;
 
 import dev.sparkembed.serving.HttpServing;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +99,14 @@ final class EchoCommand implements Callable<Integer> {
       description = "Spark master (default: ${DEFAULT-VALUE}).")
   String master;
 
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "DIR",
+      description =
+          "The query's checkpoint folder, kept across restarts (a restart with the same folder"
+              + " resumes; default: a temp folder, removed on exit).")
+  Path checkpointDir;
+
   @Override
   public Integer call() throws Exception {
     if (port < 1 || port > 65535) {
@@ -108,7 +115,10 @@ final class EchoCommand implements Callable<Integer> {
           "Invalid value for option '--port': " + port + " (expected 1-65535)");
     }
     SparkSession spark = session(master);
-    Path checkpoint = Files.createTempDirectory("spark-embed-echo");
+    Path checkpoint =
+        checkpointDir != null
+            ? Files.createDirectories(checkpointDir)
+            : Files.createTempDirectory("spark-embed-echo");
     StreamingQuery query = start(spark, checkpoint);
     // Runs before Spark's own hook (which stops the SparkContext), so the query stops cleanly and
     // clients still waiting get 503.
@@ -120,7 +130,9 @@ final class EchoCommand implements Callable<Integer> {
               } catch (TimeoutException | RuntimeException e) {
                 LOG.warn("The echo query did not stop cleanly: {}", e.toString());
               }
-              deleteQuietly(checkpoint);
+              if (checkpointDir == null) {
+                TempFolders.delete(checkpoint);
+              }
             },
             SHUTDOWN_PRIORITY);
     try {
@@ -172,14 +184,6 @@ final class EchoCommand implements Callable<Integer> {
     return b.config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.ui.explainMode", "simple")
         .getOrCreate();
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temp dir: the OS cleans it eventually
-    }
   }
 
   /** Accepts micro-batch|continuous (any case). */

@@ -3,6 +3,7 @@ package dev.sparkembed.cli;
 import dev.sparkembed.embed.service.EmbeddingService;
 import dev.sparkembed.embed.service.ServiceConf;
 import dev.sparkembed.embed.service.ServiceLimits;
+import dev.sparkembed.embed.service.ServiceSetup;
 import dev.sparkembed.embed.service.ServiceSparkSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,6 +142,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Extra Spark setting key=value (repeatable); wins over serve's own choices.")
   Map<String, String> sparkConf = new LinkedHashMap<>();
 
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "DIR",
+      description =
+          "The query's checkpoint folder, kept across restarts (a restart with the same folder"
+              + " resumes; default: a temp folder, removed on exit).")
+  Path checkpoint;
+
   @Override
   public Integer call() throws Exception {
     ServiceConf conf = conf();
@@ -164,7 +173,8 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     try {
-      EmbeddingService service = EmbeddingService.start(spark, conf);
+      EmbeddingService service =
+          EmbeddingService.start(spark, conf, ServiceSetup.defaults().withCheckpoint(checkpoint));
       running.set(service);
       service.awaitTermination();
       return 0;

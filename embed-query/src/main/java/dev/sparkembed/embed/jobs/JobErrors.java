@@ -48,6 +48,12 @@ public final class JobErrors {
         "password-env", variable, "the name of a set environment variable holding the password");
   }
 
+  static String outputExists(String path) {
+    return "Output '"
+        + path
+        + "' exists: give \"mode\": \"overwrite\" to replace it (or choose another output)";
+  }
+
   static String unknownExtension(String option, String path) {
     return invalidOption(
         option,
@@ -67,6 +73,30 @@ public final class JobErrors {
         + value
         + " (expected "
         + expected
+        + ")";
+  }
+
+  static String serverSideOnly(String field, Collection<String> connections) {
+    return "Field '"
+        + field
+        + "' is not accepted in a job spec: databases and their credentials are configured when"
+        + " the controller starts (--connection NAME=JDBC_URL); name one with \"connection\""
+        + (connections.isEmpty() ? " (none configured)" : " (one of " + connections + ")");
+  }
+
+  static String missingConnection(Collection<String> known) {
+    return "Missing field 'connection' (the job reads or writes a table: name one of the"
+        + " controller's connections"
+        + (known.isEmpty() ? "; it was started without --connection)" : ": " + known + ")");
+  }
+
+  static String unknownConnection(String name, Collection<String> known) {
+    return "Invalid field 'connection' in the job spec: '"
+        + name
+        + "' (expected "
+        + (known.isEmpty()
+            ? "a connection, but the controller was started without --connection"
+            : "one of " + known)
         + ")";
   }
 

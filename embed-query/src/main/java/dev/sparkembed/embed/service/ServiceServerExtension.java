@@ -1,5 +1,6 @@
 package dev.sparkembed.embed.service;
 
+import dev.sparkembed.serving.conf.HttpServerOptions;
 import dev.sparkembed.serving.server.HttpReply;
 import dev.sparkembed.serving.server.RequestQueue;
 import dev.sparkembed.serving.server.ServerExtension;
@@ -14,7 +15,7 @@ import java.util.Set;
  * head mode, each executor in distributed mode) from the source's {@code extension.*} options.
  * Never blocks: every answer is built from in-memory state.
  */
-public final class ServiceServerExtension implements ServerExtension {
+public class ServiceServerExtension implements ServerExtension {
   /** Source option (after the {@code extension.} prefix): SHA-256 (hex) of the API key. */
   public static final String API_KEY_SHA256 = "apiKeySha256";
 
@@ -27,8 +28,9 @@ public final class ServiceServerExtension implements ServerExtension {
   public ServiceServerExtension() {}
 
   /** The source options that configure this extension, for {@link EmbeddingService}. */
-  static Map<String, String> options(ServiceConf conf) {
-    return Map.of("extension." + API_KEY_SHA256, conf.apiKeyCheck().digestHex());
+  public static Map<String, String> options(ServiceConf conf) {
+    return Map.of(
+        HttpServerOptions.EXTENSION_PREFIX + API_KEY_SHA256, conf.apiKeyCheck().digestHex());
   }
 
   @Override

@@ -35,6 +35,13 @@ public final class ResponseSlot {
     responder.respond(index, reply, keepAlive, done);
   }
 
+  void sendFiles(
+      int status, java.util.Map<String, String> headers, java.util.List<java.nio.file.Path> files) {
+    HttpReply head = new HttpReply(status, headers, null);
+    answered(head);
+    responder.respondWithFiles(index, head, files, keepAlive);
+  }
+
   private void answered(HttpReply reply) {
     ServerExtension o = observer;
     if (o != null) {

@@ -81,11 +81,14 @@ final class RouteTable {
       return INTERNAL_BODY_LIMIT;
     }
     Route r = get(path);
-    return r == null ? UNKNOWN_PATH_BODY_LIMIT : r.maxBodyBytes();
+    if (r == null) {
+      return UNKNOWN_PATH_BODY_LIMIT;
+    }
+    return r.isHandled(path) ? r.extension().handledBodyLimit() : r.maxBodyBytes();
   }
 
   /** {@code /a/{x}/b} becomes {@code \Q/a/\E[^/]+\Q/b\E}. */
-  private static Pattern pattern(String template) {
+  static Pattern pattern(String template) {
     StringBuilder regex = new StringBuilder();
     for (String segment : template.substring(1).split("/", -1)) {
       regex.append('/');

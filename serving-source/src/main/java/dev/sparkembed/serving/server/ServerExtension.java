@@ -36,4 +36,26 @@ public interface ServerExtension {
    * @param nanos time from the request's arrival to its answer
    */
   void answered(String path, int status, long nanos);
+
+  /**
+   * Paths (templates such as {@code /jobs/{id}} allowed) whose requests, any method, this extension
+   * answers itself through {@link #handle}, with bodies up to {@link #handledBodyLimit}. None by
+   * default.
+   */
+  default Set<String> handledPaths() {
+    return Set.of();
+  }
+
+  /** The body limit of {@link #handledPaths}; larger bodies get 413 before they are read. */
+  default int handledBodyLimit() {
+    return 64 << 10;
+  }
+
+  /**
+   * Answers a request to one of {@link #handledPaths}. Event loop: must not block; slow work goes
+   * to the extension's own threads, which answer through {@code response}.
+   */
+  default void handle(ExtensionRequest request, ExtensionResponse response) {
+    response.send(HttpReply.error(404, "No API at path '" + request.path() + "'"));
+  }
 }

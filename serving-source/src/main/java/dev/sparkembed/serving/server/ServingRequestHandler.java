@@ -104,6 +104,16 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
     if (route.extension() != null) {
       slot.observe(route.extension(), routed, System.nanoTime());
     }
+    if (route.isHandled(routed)) {
+      byte[] body = new byte[request.content().readableBytes()];
+      request.content().readBytes(body);
+      route
+          .extension()
+          .handle(
+              new ExtensionRequest(method, routed, uri.rawQuery(), headers(request), body),
+              new ExtensionResponse(slot));
+      return;
+    }
     if (route.isLocal(routed)) {
       answerLocally(request, uri, routed, route.extension(), slot);
       return;

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +40,7 @@ final class ServingServerInitializer extends ChannelInitializer<SocketChannel> {
     p.addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
     p.addLast("codec", new HttpServerCodec(4096, 16384, 65536));
     p.addLast("continue", new HttpServerExpectContinueHandler());
+    p.addLast("chunks", new ChunkedWriteHandler());
     p.addLast("aggregator", new ServingRequestAggregator(routes));
     p.addLast("handler", new ServingRequestHandler(routes, internal, ssl != null));
   }
