@@ -124,6 +124,21 @@ public final class ApiErrors {
     return bad("Row " + row + " of the batch " + problem, null, null);
   }
 
+  /** An error the HTTP server answers itself (404, 405, 408, 413, 503), in OpenAI's fields. */
+  public static ApiException serverLevel(int status, String message) {
+    String code =
+        switch (status) {
+          case 404 -> "not_found";
+          case 405 -> "method_not_allowed";
+          case 408 -> "request_timeout";
+          case 413 -> "request_too_large";
+          case 503 -> "service_unavailable";
+          default -> null;
+        };
+    return new ApiException(
+        status, status >= 500 ? SERVER_ERROR : INVALID_REQUEST, message, null, code);
+  }
+
   public static ApiException unauthorized() {
     return new ApiException(
         401,

@@ -441,7 +441,9 @@ public final class RequestQueue {
     if (e.tryAnswer()) {
       waiting.decrementAndGet();
       leftLane(e);
-      e.slot().send(HttpReply.error(status, message), e);
+      e.slot()
+          .send(
+              status == 503 ? HttpReply.unavailable(message) : HttpReply.error(status, message), e);
       return true;
     }
     return false;

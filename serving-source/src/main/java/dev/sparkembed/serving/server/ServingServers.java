@@ -48,7 +48,8 @@ public final class ServingServers {
       ServerDirectory directory,
       int lanes,
       ExtensionSpec extension,
-      TlsFiles tls) {
+      TlsFiles tls,
+      long requestReadTimeoutMs) {
 
     /** The first path. */
     public String path() {
@@ -122,7 +123,8 @@ public final class ServingServers {
       boolean fresh = false;
       if (server == null) {
         try {
-          server = ServingServer.bind(spec.bindHost(), port, spec.tls());
+          server =
+              ServingServer.bind(spec.bindHost(), port, spec.tls(), spec.requestReadTimeoutMs());
           fresh = true;
         } catch (Exception e) {
           last = e;
@@ -148,12 +150,12 @@ public final class ServingServers {
           new Registration(
               spec.token(), queue, spec.advertisedHost(), server.port(), spec.path(), route);
       REGISTRATIONS.put(spec.token(), reg);
+      // The queue's token stays out of INFO logs: with the secret it reaches the internal API.
       LOG.info(
-          "Serving {} on {}:{} (queue {})",
+          "Serving {} on {}:{}",
           String.join(", ", route.allPaths()),
           spec.advertisedHost(),
-          server.port(),
-          spec.token());
+          server.port());
       return reg;
     }
     throw ServingErrors.bindFailed(
@@ -184,18 +186,22 @@ public final class ServingServers {
       if (reg == null) {
         return;
       }
-      if (reg.queue() != null) {
-        reg.queue().close(reason);
-      }
       for (Map.Entry<String, ServingServer> e : new ArrayList<>(SERVERS.entrySet())) {
         ServingServer s = e.getValue();
         if (s.routes().contains(reg.route())) {
-          s.routes().remove(reg.route());
+          // Retired first, then closed: a request arriving meanwhile gets 503, never 404.
+          s.routes().retire(reg.route(), reason);
           if (s.routes().isEmpty()) {
             SERVERS.remove(e.getKey());
             toClose = s;
           }
         }
+      }
+      if (reg.queue() != null) {
+        // Answers every waiting client 503; those answers are queued on the connections' event
+        // loops before the server's close below, so they are written before any connection
+        // closes.
+        reg.queue().close(reason);
       }
     }
     if (toClose != null) {
