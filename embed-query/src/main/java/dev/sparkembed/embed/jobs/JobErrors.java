@@ -25,6 +25,11 @@ public final class JobErrors {
     return "Missing the rows to embed: give --jdbc-url with --table, or --input PATH";
   }
 
+  static String missingJobSource() {
+    return "Missing the rows to embed: give \"connection\" with \"table\", or \"input\" (a file"
+        + " in the data directory)";
+  }
+
   static String missingSink() {
     return "Missing where the vectors go: give one of --target-table, --embedding-column or"
         + " --output";
