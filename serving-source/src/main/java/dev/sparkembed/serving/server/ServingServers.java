@@ -204,6 +204,8 @@ public final class ServingServers {
         reg.queue().close(reason);
       }
     }
+    // After the queue's 503s were handed to the connections: attach connections drain them too.
+    LbAttachments.detach(token, reason);
     if (toClose != null) {
       toClose.close();
     }
