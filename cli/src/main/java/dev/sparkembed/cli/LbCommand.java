@@ -1,5 +1,6 @@
 package dev.sparkembed.cli;
 
+import dev.sparkembed.lb.LbErrors;
 import dev.sparkembed.lb.LbOptions;
 import dev.sparkembed.lb.LbServer;
 import java.io.PrintWriter;
@@ -69,6 +70,33 @@ final class LbCommand implements Callable<Integer> {
               + LbOptions.SECRET_ENV
               + "; registration is refused without one).")
   String secret;
+
+  @Option(
+      names = "--secret-file",
+      paramLabel = "FILE",
+      description =
+          "Read the secret from FILE (first line) instead; without either, env "
+              + "SPARK_EMBED_SECRET (the query's secret, as serve reads it).")
+  java.nio.file.Path secretFile;
+
+  @Option(
+      names = "--attach-port",
+      paramLabel = "PORT",
+      description =
+          "Port executors' servers dial out to (source option lb); opened when a secret is set"
+              + " (default "
+              + LbOptions.DEFAULT_ATTACH_PORT
+              + "; 0 = any free).")
+  String attachPort;
+
+  @Option(
+      names = "--attach-max-response",
+      paramLabel = "SIZE",
+      description =
+          "Largest response an attached backend may send (default "
+              + LbOptions.DEFAULT_ATTACH_MAX_RESPONSE
+              + ").")
+  String attachMaxResponse;
 
   @Option(
       names = "--health-interval",
@@ -162,8 +190,10 @@ final class LbCommand implements Callable<Integer> {
     try (LbServer server = LbServer.start(options)) {
       PrintWriter out = spec.commandLine().getOut();
       out.printf(
-          "spark-embed lb: listening on http://%s:%d (backends: GET /_lb/backends)%n",
-          server.host(), server.port());
+          "spark-embed lb: listening on http://%s:%d (backends: GET /_lb/backends)%s%n",
+          server.host(),
+          server.port(),
+          server.attachPort() < 0 ? "" : ", attach port " + server.attachPort());
       out.flush();
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lb-shutdown"));
       server.closeFuture().sync();
@@ -178,7 +208,9 @@ final class LbCommand implements Callable<Integer> {
     backends.forEach(builder::addBackend);
     set(builder, LbOptions.DISCOVER, discover);
     set(builder, LbOptions.DISCOVER_INTERVAL, discoverInterval);
-    set(builder, LbOptions.SECRET, secret);
+    set(builder, LbOptions.SECRET, secret());
+    set(builder, LbOptions.ATTACH_PORT, attachPort);
+    set(builder, LbOptions.ATTACH_MAX_RESPONSE, attachMaxResponse);
     set(builder, LbOptions.HEALTH_INTERVAL, healthInterval);
     set(builder, LbOptions.HEALTH_TIMEOUT, healthTimeout);
     set(builder, LbOptions.HEALTH_FALL, healthFall);
@@ -191,6 +223,24 @@ final class LbCommand implements Callable<Integer> {
     set(builder, LbOptions.MAX_IDLE_PER_BACKEND, maxIdlePerBackend);
     set(builder, LbOptions.THREADS, threads);
     return builder.build();
+  }
+
+  /** --secret-file, else --secret / SPARK_EMBED_LB_SECRET, else SPARK_EMBED_SECRET. */
+  private String secret() {
+    if (secretFile != null) {
+      try {
+        String text = java.nio.file.Files.readString(secretFile).strip();
+        int eol = text.indexOf('\n');
+        return eol < 0 ? text : text.substring(0, eol).strip();
+      } catch (java.io.IOException e) {
+        throw LbErrors.invalidOption(
+            "secret-file", secretFile, "a readable file holding the secret (" + e + ")");
+      }
+    }
+    if (secret != null && !secret.isEmpty()) {
+      return secret;
+    }
+    return System.getenv("SPARK_EMBED_SECRET");
   }
 
   private static void set(LbOptions.Builder builder, String key, String value) {
