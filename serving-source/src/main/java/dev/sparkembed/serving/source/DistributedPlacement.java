@@ -2,6 +2,7 @@ package dev.sparkembed.serving.source;
 
 import dev.sparkembed.serving.conf.HttpSourceConf;
 import dev.sparkembed.serving.server.ServerDirectory;
+import dev.sparkembed.serving.server.ServingRegistry;
 import dev.sparkembed.serving.server.ServingServers;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,8 +33,10 @@ final class DistributedPlacement implements ServerPlacement, ServerDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(DistributedPlacement.class);
   private static final long REFRESH_MS = 500;
   private static final long FIRST_EXECUTOR_WAIT_MS = 60_000;
-  private static final ConcurrentHashMap<String, DistributedPlacement> BY_PATH =
-      new ConcurrentHashMap<>();
+
+  /** The driver's distributed placements by path; an entry goes when its query stops. */
+  private static final ServingRegistry.Table<String, DistributedPlacement> BY_PATH =
+      new ServingRegistry.Table<>("distributed placements by path");
 
   private final HttpSourceConf conf;
   private final int lanes;
@@ -79,7 +82,7 @@ final class DistributedPlacement implements ServerPlacement, ServerDirectory {
 
   static DistributedPlacement start(HttpSourceConf conf, int lanes) {
     DistributedPlacement p = new DistributedPlacement(conf, lanes);
-    BY_PATH.put(conf.path(), p);
+    ServingRegistry.jvm().put(BY_PATH, conf.path(), p);
     if (!p.local) {
       p.awaitFirstExecutors();
       p.refresh();
@@ -91,13 +94,13 @@ final class DistributedPlacement implements ServerPlacement, ServerDirectory {
 
   /** The live servers of the distributed query serving {@code path} in this driver. */
   static List<ServerInfo> servers(String path) {
-    DistributedPlacement p = BY_PATH.get(path);
+    DistributedPlacement p = ServingRegistry.jvm().get(BY_PATH, path);
     return p == null ? List.of() : p.serverList();
   }
 
   /** The internal-endpoint secret of the distributed query serving {@code path}, or null. */
   static String secret(String path) {
-    DistributedPlacement p = BY_PATH.get(path);
+    DistributedPlacement p = ServingRegistry.jvm().get(BY_PATH, path);
     return p == null ? null : p.secret();
   }
 
@@ -312,7 +315,7 @@ final class DistributedPlacement implements ServerPlacement, ServerDirectory {
     synchronized (wake) {
       wake.notifyAll();
     }
-    BY_PATH.remove(conf.path(), this);
+    ServingRegistry.jvm().remove(BY_PATH, conf.path(), this);
     for (QueueHandle q : servers.values()) {
       if (q instanceof RemoteQueueHandle) {
         q.close(reason);
