@@ -250,7 +250,7 @@ ok "ports: ${PORT[*]}"
 # ---- 4. options and environment variables ----------------------------------------------------
 cli_src="$ROOT/cli/src/main/java"
 for option in $(grep -oE "'--[a-z][a-z0-9-]*'" "$BICEP" | tr -d "'" | sort -u); do
-  grep -rqE "(names = |, )\"$option\"" "$cli_src" \
+  grep -rqE "(names = \\{? *|, *)\"$option\"" "$cli_src" \
     || problem "main.bicep passes $option, which no spark-embed command defines ($cli_src)"
 done
 # JUPYTER_TOKEN is read by Jupyter Server itself.
