@@ -1,7 +1,5 @@
 package dev.sparkembed.bench.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
@@ -15,7 +13,6 @@ import dev.sparkembed.embed.engine.ModelSpec;
 import dev.sparkembed.embed.spark.EmbeddingTransformer;
 import dev.sparkembed.embed.tokenize.TextTokenizer;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -155,7 +152,7 @@ final class EmbedBenchmark {
         row(report, kind, batch, RAW + " fp32 (again)", rawRate, rawRate);
         row(report, kind, batch, ENGINE + " int8", rates.get(ENGINE + " int8"), rawRate);
       }
-      Reference ref = Reference.load();
+      BenchReference ref = BenchReference.load();
       if (ref != null) {
         report.row(
             "reference",
@@ -171,7 +168,7 @@ final class EmbedBenchmark {
   }
 
   private void cosineRows(BenchReport report, Embedder engine, AllMiniLmL6V2EmbeddingModel lc4j) {
-    Reference ref = Reference.load();
+    BenchReference ref = BenchReference.load();
     if (ref == null) {
       report.fact("reference", "not found (run from the source tree for cosine rows)");
       return;
@@ -349,7 +346,7 @@ final class EmbedBenchmark {
     return out;
   }
 
-  private static double minCosine(float[][] got, Reference ref) {
+  private static double minCosine(float[][] got, BenchReference ref) {
     double min = 1;
     for (int i = 0; i < got.length; i++) {
       min = Math.min(min, cosine(got[i], ref.vectors.get(i)));
@@ -375,40 +372,5 @@ final class EmbedBenchmark {
 
   private static double round4(double v) {
     return Math.round(v * 10000) / 10000.0;
-  }
-
-  /** The reference vectors under {@code testdata/}, found through {@code spark.embed.home}. */
-  static final class Reference {
-    final Path file;
-    final List<String> texts = new ArrayList<>();
-    final List<float[]> vectors = new ArrayList<>();
-
-    private Reference(Path file) {
-      this.file = file;
-    }
-
-    static Reference load() {
-      String home = System.getProperty("spark.embed.home", ".");
-      Path file = Path.of(home, "testdata", "reference", "embeddings-minilm.json");
-      if (!Files.isRegularFile(file)) {
-        return null;
-      }
-      try {
-        JsonNode root = new ObjectMapper().readTree(file.toFile());
-        Reference r = new Reference(file);
-        for (JsonNode s : root.get("sentences")) {
-          r.texts.add(s.get("text").asText());
-          JsonNode e = s.get("embedding");
-          float[] v = new float[e.size()];
-          for (int i = 0; i < v.length; i++) {
-            v[i] = (float) e.get(i).asDouble();
-          }
-          r.vectors.add(v);
-        }
-        return r;
-      } catch (java.io.IOException e) {
-        return null;
-      }
-    }
   }
 }
