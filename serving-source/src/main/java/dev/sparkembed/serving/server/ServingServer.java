@@ -37,6 +37,12 @@ final class ServingServer {
   private final Channel channel;
   private final ChannelGroup connections;
 
+  /**
+   * After a stopping server stops accepting, its open connections stay readable this long, so a
+   * request already on its way is read and answered (503) rather than lost in a reset.
+   */
+  static final long QUIET_MILLIS = 300;
+
   /** How long a stopping server waits for its connections' last answers to be written. */
   static final long DRAIN_MILLIS = 2_000;
 
@@ -137,10 +143,12 @@ final class ServingServer {
     channel.close().syncUninterruptibly();
     for (Channel c : connections) {
       c.eventLoop()
-          .execute(
+          .schedule(
               () ->
                   c.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-                      .addListener(io.netty.channel.ChannelFutureListener.CLOSE));
+                      .addListener(io.netty.channel.ChannelFutureListener.CLOSE),
+              QUIET_MILLIS,
+              TimeUnit.MILLISECONDS);
     }
     connections.newCloseFuture().awaitUninterruptibly(DRAIN_MILLIS);
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
