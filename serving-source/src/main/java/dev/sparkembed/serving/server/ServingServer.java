@@ -38,8 +38,8 @@ final class ServingServer {
   private final ChannelGroup connections;
 
   /**
-   * After a stopping server stops accepting, its open connections stay readable this long, so a
-   * request already on its way is read and answered (503) rather than lost in a reset.
+   * A stopping server still accepts and reads this long, so requests already on their way are
+   * answered (503 with Retry-After) rather than lost in a reset.
    */
   static final long QUIET_MILLIS = 300;
 
@@ -140,15 +140,19 @@ final class ServingServer {
    */
   void close() {
     int port = port();
-    channel.close().syncUninterruptibly();
+    // Still accepting and reading for a moment: what arrives now gets the retired paths' 503
+    // (never a reset), and clients told to retry later stop coming before the port closes.
+    channel
+        .eventLoop()
+        .schedule(() -> channel.close(), QUIET_MILLIS, TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly();
+    channel.closeFuture().awaitUninterruptibly(DRAIN_MILLIS);
     for (Channel c : connections) {
       c.eventLoop()
-          .schedule(
+          .execute(
               () ->
                   c.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-                      .addListener(io.netty.channel.ChannelFutureListener.CLOSE),
-              QUIET_MILLIS,
-              TimeUnit.MILLISECONDS);
+                      .addListener(io.netty.channel.ChannelFutureListener.CLOSE));
     }
     connections.newCloseFuture().awaitUninterruptibly(DRAIN_MILLIS);
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
