@@ -52,9 +52,6 @@ public final class EmbeddingService implements AutoCloseable {
    */
   public static final String POOL_THREADS = "spark.embed.service.poolThreads";
 
-  /** Checkpoint interval of the continuous trigger. */
-  static final long CONTINUOUS_INTERVAL_MS = 1000;
-
   private final StreamingQuery query;
   private final Path checkpoint;
   private final boolean ownsCheckpoint;
@@ -119,7 +116,7 @@ public final class EmbeddingService implements AutoCloseable {
             .option("checkpointLocation", checkpoint.toString())
             .trigger(
                 conf.continuous()
-                    ? Trigger.Continuous(CONTINUOUS_INTERVAL_MS)
+                    ? Trigger.Continuous(HttpServing.CONTINUOUS_INTERVAL_MS)
                     : Trigger.ProcessingTime(0));
     StreamingQuery query;
     try {
