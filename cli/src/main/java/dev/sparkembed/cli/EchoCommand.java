@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.struct;
 
 import dev.sparkembed.serving.HttpServing;
+import dev.sparkembed.serving.ServingQueries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -166,7 +167,7 @@ final class EchoCommand implements Callable<Integer> {
             .queryName("echo")
             .trigger(
                 trigger == TriggerKind.CONTINUOUS
-                    ? Trigger.Continuous(HttpServing.CONTINUOUS_INTERVAL_MS)
+                    ? Trigger.Continuous(ServingQueries.CONTINUOUS_INTERVAL_MS)
                     : Trigger.ProcessingTime(0));
     StreamingQuery query = writer.start();
     HttpServing.awaitServing(query, Duration.ofMinutes(2));
@@ -185,7 +186,7 @@ final class EchoCommand implements Callable<Integer> {
       b.config("spark.ui.enabled", "false");
     }
     if (continuous) {
-      HttpServing.CONTINUOUS_SESSION_SETTINGS.forEach(
+      ServingQueries.CONTINUOUS_SESSION_SETTINGS.forEach(
           (k, v) -> {
             if (System.getProperty(k) == null) {
               b.config(k, v);

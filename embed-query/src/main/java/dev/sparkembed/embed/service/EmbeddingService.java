@@ -4,6 +4,7 @@ import dev.sparkembed.embed.engine.Embedder;
 import dev.sparkembed.embed.engine.ExecutorModels;
 import dev.sparkembed.embed.engine.ModelSpec;
 import dev.sparkembed.serving.HttpServing;
+import dev.sparkembed.serving.ServingQueries;
 import dev.sparkembed.serving.conf.HttpServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,7 +117,7 @@ public final class EmbeddingService implements AutoCloseable {
             .option("checkpointLocation", checkpoint.toString())
             .trigger(
                 conf.continuous()
-                    ? Trigger.Continuous(HttpServing.CONTINUOUS_INTERVAL_MS)
+                    ? Trigger.Continuous(ServingQueries.CONTINUOUS_INTERVAL_MS)
                     : Trigger.ProcessingTime(0));
     StreamingQuery query;
     try {

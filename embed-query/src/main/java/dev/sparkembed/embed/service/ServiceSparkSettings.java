@@ -1,7 +1,7 @@
 package dev.sparkembed.embed.service;
 
 import dev.sparkembed.embed.engine.DeviceChoice;
-import dev.sparkembed.serving.HttpServing;
+import dev.sparkembed.serving.ServingQueries;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +34,7 @@ public final class ServiceSparkSettings {
     // which a lone request would wait for on average 5 ms).
     s.put("spark.sql.streaming.pollingDelay", "1ms");
     if (conf.continuous()) {
-      s.putAll(HttpServing.CONTINUOUS_SESSION_SETTINGS);
+      s.putAll(ServingQueries.CONTINUOUS_SESSION_SETTINGS);
     }
     boolean local = conf.master().startsWith("local");
     if (!local && !conf.sparkConf().containsKey("spark.jars") && !executorJars.isEmpty()) {

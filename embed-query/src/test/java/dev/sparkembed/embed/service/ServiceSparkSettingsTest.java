@@ -3,7 +3,7 @@ package dev.sparkembed.embed.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sparkembed.embed.engine.ModelSpec;
-import dev.sparkembed.serving.HttpServing;
+import dev.sparkembed.serving.ServingQueries;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,12 +105,14 @@ class ServiceSparkSettingsTest {
     Map<String, String> s =
         ServiceSparkSettings.settings(
             conf("local[*]", true, "auto", Map.of()), List.of(), new ArrayList<>());
-    assertThat(s).containsAllEntriesOf(HttpServing.CONTINUOUS_SESSION_SETTINGS);
+    assertThat(s).containsAllEntriesOf(ServingQueries.CONTINUOUS_SESSION_SETTINGS);
 
     Map<String, String> microBatch =
         ServiceSparkSettings.settings(
             conf("local[*]", false, "auto", Map.of()), List.of(), new ArrayList<>());
-    assertThat(microBatch).doesNotContainKeys(HttpServing.CONTINUOUS_SESSION_SETTINGS.keySet().toArray(new String[0]));
+    assertThat(microBatch)
+        .doesNotContainKeys(
+            ServingQueries.CONTINUOUS_SESSION_SETTINGS.keySet().toArray(new String[0]));
 
     Map<String, String> userChoice =
         ServiceSparkSettings.settings(

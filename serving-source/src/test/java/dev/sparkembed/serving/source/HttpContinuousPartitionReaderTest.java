@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A continuous reader of a lane in its own JVM, on a real server: it waits on the lane (no polling
- * loop), hands a request over the moment it arrives, and ends when its thread is interrupted,
- * which is how Spark stops it.
+ * loop), hands a request over the moment it arrives, and ends when its thread is interrupted, which
+ * is how Spark stops it.
  */
 class HttpContinuousPartitionReaderTest {
   private static final String SECRET = "0123456789abcdef0123";
@@ -49,7 +49,8 @@ class HttpContinuousPartitionReaderTest {
                 null,
                 1,
                 null,
-                null));
+                null,
+                30_000));
     ExecutorService readerThread = Executors.newSingleThreadExecutor();
     HttpContinuousPartitionReader reader =
         new HttpContinuousPartitionReader(
