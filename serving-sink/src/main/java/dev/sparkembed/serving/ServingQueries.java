@@ -3,6 +3,7 @@ package dev.sparkembed.serving;
 import dev.sparkembed.serving.server.ServingRegistry;
 import dev.sparkembed.serving.source.RequestRows;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.DataStreamWriter;
@@ -15,6 +16,31 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 public final class ServingQueries {
   private static final int REQUEST_ID_FIELD =
       RequestRows.ID_TYPE.fieldIndex(RequestRows.ID_REQUEST);
+
+  /**
+   * The epoch length the project's own continuous queries use ({@code serve}, {@code example
+   * echo}): replies never wait for an epoch, but Spark does work for every epoch even when no
+   * request came (it writes the offset and commit logs, restarts each task's epoch and asks every
+   * executor for the epoch), about 60 ms of CPU per epoch here; at 5 s an idle query costs what an
+   * idle micro-batch query does. What waits for the end of an epoch: the 500 for a request whose
+   * row the query dropped, forgetting answered requests, and noticing an executor that joined.
+   */
+  public static final long CONTINUOUS_INTERVAL_MS = 5_000;
+
+  /**
+   * Spark settings that keep an idle continuous query cheap, for a session that runs one with a
+   * local checkpoint folder ({@code serve} and {@code example echo} set them; a value the user sets
+   * wins). The checkpoint files go through Hadoop's FileSystem API, which on the local file system
+   * forks no processes (the default FileContext API forks about 20 {@code readlink}/{@code chmod}
+   * processes per epoch); executors ask the driver for the current epoch once a second instead of
+   * ten times (an epoch then commits up to a second later; replies never wait for it).
+   */
+  public static final Map<String, String> CONTINUOUS_SESSION_SETTINGS =
+      Map.of(
+          "spark.sql.streaming.checkpointFileManagerClass",
+          "org.apache.spark.sql.execution.streaming.FileSystemBasedCheckpointFileManager",
+          "spark.sql.streaming.continuous.executorPollIntervalMs",
+          "1000");
 
   private ServingQueries() {}
 

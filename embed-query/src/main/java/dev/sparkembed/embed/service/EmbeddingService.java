@@ -4,6 +4,7 @@ import dev.sparkembed.embed.engine.Embedder;
 import dev.sparkembed.embed.engine.ExecutorModels;
 import dev.sparkembed.embed.engine.ModelSpec;
 import dev.sparkembed.serving.HttpServing;
+import dev.sparkembed.serving.ServingQueries;
 import dev.sparkembed.serving.conf.HttpServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,9 +52,6 @@ public final class EmbeddingService implements AutoCloseable {
    * (default) uses the executor's cores.
    */
   public static final String POOL_THREADS = "spark.embed.service.poolThreads";
-
-  /** Checkpoint interval of the continuous trigger. */
-  static final long CONTINUOUS_INTERVAL_MS = 1000;
 
   private final StreamingQuery query;
   private final Path checkpoint;
@@ -119,7 +117,7 @@ public final class EmbeddingService implements AutoCloseable {
             .option("checkpointLocation", checkpoint.toString())
             .trigger(
                 conf.continuous()
-                    ? Trigger.Continuous(CONTINUOUS_INTERVAL_MS)
+                    ? Trigger.Continuous(ServingQueries.CONTINUOUS_INTERVAL_MS)
                     : Trigger.ProcessingTime(0));
     StreamingQuery query;
     try {
