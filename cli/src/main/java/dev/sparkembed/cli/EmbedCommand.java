@@ -44,13 +44,6 @@ final class EmbedCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions;
 
   @Option(
-      names = "--engine",
-      defaultValue = "onnxruntime",
-      paramLabel = "onnxruntime|pytorch",
-      description = "DJL engine (pytorch needs a -Ppytorch build). Default: ${DEFAULT-VALUE}.")
-  String engine;
-
-  @Option(
       names = "--batch-tokens",
       defaultValue = "" + ModelSpec.DEFAULT_BATCH_TOKEN_BUDGET,
       description = "Token budget of one inference batch. Default: ${DEFAULT-VALUE}.")
@@ -77,7 +70,6 @@ final class EmbedCommand implements Callable<Integer> {
       modelSpec =
           modelOptions
               .spec()
-              .withEngine(engine)
               .withBatchTokenBudget(batchTokens)
               .withThreads(threads);
     } catch (IllegalArgumentException e) {
