@@ -53,12 +53,14 @@ public final class EngineErrors {
             + ")");
   }
 
-  static ModelLoadException pytorchOffline(Throwable cause) {
+  static ModelLoadException pytorchNotStarted(Throwable cause) {
     return new ModelLoadException(
-        "Cannot start DJL's PyTorch engine offline: it needs its JNI library (libdjl_torch) for "
-            + "this DJL version, which is not among the jars on the classpath (Maven Central has "
-            + "none for DJL 0.36), and DJL runs offline here. Allow DJL's one-time download with "
-            + "-Dai.djl.offline=false, or use an ONNX export of the model (model.onnx)",
+        "Cannot start DJL's PyTorch engine: "
+            + rootMessage(cause)
+            + " (its native libraries come from the jars of the Maven profile -Ppytorch, "
+            + "ai.djl.pytorch:pytorch-native-cpu and pytorch-jni, or from the directory "
+            + "PYTORCH_LIBRARY_PATH names, with PYTORCH_VERSION and PYTORCH_FLAVOR; DJL runs "
+            + "offline here, so it downloads none: -Dai.djl.offline=false would allow that)",
         cause);
   }
 
