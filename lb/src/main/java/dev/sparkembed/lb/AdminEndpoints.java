@@ -103,6 +103,10 @@ final class AdminEndpoints {
         node.put("executorId", b.label());
       }
       node.put("state", b.isUp() ? "up" : "down");
+      AttachedBackend attached = b.attached();
+      if (attached != null) {
+        node.put("attachConnections", attached.size());
+      }
       node.put("outstanding", b.outstanding());
       node.put("requests", b.requests());
       ArrayNode sources = node.putArray("sources");

@@ -21,7 +21,9 @@ public final class Backend {
   public enum Source {
     STATIC,
     REGISTERED,
-    DISCOVERED
+    DISCOVERED,
+    /** The backend's server connected out to the attach port (executors that dial out). */
+    ATTACHED
   }
 
   private final BackendAddress address;
@@ -33,6 +35,7 @@ public final class Backend {
   private volatile boolean up = true; // optimistic: a refused connection fails over anyway
   private volatile String lastError;
   private volatile boolean removed;
+  private volatile AttachedBackend attached;
   private int consecutiveFailures; // guarded by this
   private int consecutiveSuccesses; // guarded by this
 
@@ -77,6 +80,15 @@ public final class Backend {
 
   void markRemoved() {
     removed = true;
+  }
+
+  /** The backend's attach connections, or null when it is reached by connecting to it. */
+  AttachedBackend attached() {
+    return attached;
+  }
+
+  void attached(AttachedBackend connections) {
+    this.attached = connections;
   }
 
   public String lastError() {

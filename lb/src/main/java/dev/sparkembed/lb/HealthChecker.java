@@ -48,7 +48,8 @@ final class HealthChecker implements AutoCloseable {
   /** Starts one check per backend that has none in flight. */
   void checkAll() {
     for (Backend backend : pool.backends()) {
-      if (backend.tryStartCheck()) {
+      // Attached backends are checked on their own connections (AttachedConnection's pings).
+      if (backend.attached() == null && backend.tryStartCheck()) {
         check(backend);
       }
     }

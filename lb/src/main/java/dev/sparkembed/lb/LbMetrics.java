@@ -19,6 +19,8 @@ final class LbMetrics {
   private final ConcurrentHashMap<String, LongAdder> failures = new ConcurrentHashMap<>();
   private final AtomicLong openConnections = new AtomicLong();
   private final LongAdder acceptedConnections = new LongAdder();
+  private final ConcurrentHashMap<String, LongAdder> attachRefused = new ConcurrentHashMap<>();
+  private final AtomicLong attachConnections = new AtomicLong();
 
   /** Counts one answered request, by the backend that answered (or {@link #LOCAL}) and status. */
   void request(String backend, int status) {
@@ -37,6 +39,19 @@ final class LbMetrics {
 
   void connectionClosed() {
     openConnections.decrementAndGet();
+  }
+
+  /** Counts one refused attach handshake: {@code secret} or {@code malformed}. */
+  void attachRefused(String reason) {
+    attachRefused.computeIfAbsent(reason, k -> new LongAdder()).increment();
+  }
+
+  void attachConnectionOpened() {
+    attachConnections.incrementAndGet();
+  }
+
+  void attachConnectionClosed() {
+    attachConnections.decrementAndGet();
   }
 
   /** The Prometheus exposition text: counters above plus per-backend gauges from {@code pool}. */
@@ -85,6 +100,20 @@ final class LbMetrics {
     out.append("spark_embed_lb_client_connections_total ")
         .append(acceptedConnections.sum())
         .append('\n');
+    header(out, "spark_embed_lb_attach_connections", "gauge", "Open attach connections.");
+    out.append("spark_embed_lb_attach_connections ").append(attachConnections.get()).append('\n');
+    header(
+        out,
+        "spark_embed_lb_attach_refused_total",
+        "counter",
+        "Attach handshakes refused, by reason.");
+    for (Map.Entry<String, LongAdder> e : sorted(attachRefused).entrySet()) {
+      out.append("spark_embed_lb_attach_refused_total{reason=\"")
+          .append(escape(e.getKey()))
+          .append("\"} ")
+          .append(e.getValue().sum())
+          .append('\n');
+    }
     return out.toString();
   }
 

@@ -38,6 +38,8 @@ public final class LbOptions {
   public static final String MAX_BODY = "max-body";
   public static final String MAX_IDLE_PER_BACKEND = "max-idle-per-backend";
   public static final String THREADS = "threads";
+  public static final String ATTACH_PORT = "attach-port";
+  public static final String ATTACH_MAX_RESPONSE = "attach-max-response";
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final String DEFAULT_PORT = "8080";
@@ -52,6 +54,8 @@ public final class LbOptions {
   public static final String DEFAULT_IDLE_TIMEOUT = "60s";
   public static final String DEFAULT_MAX_BODY = "16m";
   public static final String DEFAULT_MAX_IDLE_PER_BACKEND = "64";
+  public static final String DEFAULT_ATTACH_PORT = "9444";
+  public static final String DEFAULT_ATTACH_MAX_RESPONSE = "64m";
 
   /** The environment variable read by the CLI when {@code --secret} is not given. */
   public static final String SECRET_ENV = "SPARK_EMBED_LB_SECRET";
@@ -75,6 +79,8 @@ public final class LbOptions {
   private final int maxBodyBytes;
   private final int maxIdlePerBackend;
   private final int threads;
+  private final int attachPort;
+  private final int attachMaxResponse;
 
   private LbOptions(Map<String, String> values, List<String> backendTexts, boolean extraSource) {
     this.host = value(values, HOST, DEFAULT_HOST).trim();
@@ -114,6 +120,9 @@ public final class LbOptions {
             1,
             1024,
             "1-1024");
+    this.attachPort =
+        intIn(values, ATTACH_PORT, DEFAULT_ATTACH_PORT, 0, 65535, "0-65535, 0 = any free port");
+    this.attachMaxResponse = size(values, ATTACH_MAX_RESPONSE, DEFAULT_ATTACH_MAX_RESPONSE);
     if (backends.isEmpty() && discover == null && secret == null && !extraSource) {
       throw LbErrors.noBackendSource();
     }
@@ -184,7 +193,9 @@ public final class LbOptions {
           IDLE_TIMEOUT,
           MAX_BODY,
           MAX_IDLE_PER_BACKEND,
-          THREADS);
+          THREADS,
+          ATTACH_PORT,
+          ATTACH_MAX_RESPONSE);
 
   public String host() {
     return host;
@@ -260,6 +271,19 @@ public final class LbOptions {
 
   public int threads() {
     return threads;
+  }
+
+  /**
+   * The port executors' servers connect out to (0 picks a free one, {@link LbServer#attachPort()}
+   * tells which); opened only when a secret is set, since attaching needs it.
+   */
+  public int attachPort() {
+    return attachPort;
+  }
+
+  /** The largest response an attached backend may send (whole responses are read). */
+  public int attachMaxResponse() {
+    return attachMaxResponse;
   }
 
   @Override

@@ -41,6 +41,7 @@ public final class LbServer implements AutoCloseable {
   private final Discovery sourceDiscovery;
   private final AtomicBoolean closed = new AtomicBoolean();
   private Channel serverChannel;
+  private Channel attachChannel;
   private int boundPort;
 
   private LbServer(LbOptions options, BackendSource source) {
@@ -112,6 +113,20 @@ public final class LbServer implements AutoCloseable {
             .childHandler(new LbServerInitializer(context));
     serverChannel = bootstrap.bind(options.host(), options.port()).sync().channel();
     boundPort = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    if (options.secret().isPresent()) {
+      AttachContext attach = new AttachContext(options, new AttachRegistry(pool, metrics), metrics);
+      attachChannel =
+          new ServerBootstrap()
+              .group(bossGroup, workerGroup)
+              .channel(NioServerSocketChannel.class)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(ChannelOption.SO_KEEPALIVE, true)
+              .childHandler(new AttachChannelInitializer(attach))
+              .bind(options.host(), options.attachPort())
+              .sync()
+              .channel();
+    }
     healthChecker.start();
     if (discovery != null) {
       discovery.start();
@@ -125,7 +140,16 @@ public final class LbServer implements AutoCloseable {
         port(),
         options.backends().size(),
         options.discover().map(u -> ", discovering from " + u).orElse(""),
-        options.secret().isPresent() ? ", registration enabled" : "");
+        options.secret().isPresent()
+            ? ", registration enabled, attach port " + attachPort()
+            : ", no secret: registration and attach port off");
+  }
+
+  /** The bound attach port, or -1 when it is off (no secret). */
+  public int attachPort() {
+    return attachChannel == null
+        ? -1
+        : ((InetSocketAddress) attachChannel.localAddress()).getPort();
   }
 
   /** The bound port (useful with port 0). */
@@ -162,6 +186,9 @@ public final class LbServer implements AutoCloseable {
     }
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();
+    }
+    if (attachChannel != null) {
+      attachChannel.close().syncUninterruptibly();
     }
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

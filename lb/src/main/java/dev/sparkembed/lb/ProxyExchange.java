@@ -6,9 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -20,8 +17,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +74,7 @@ final class ProxyExchange implements BackendHandler.Listener {
   private boolean backendKeepAlive;
   private boolean closeClient;
   private boolean skippingInterim;
+  private AttachReply attachReply;
 
   /** Takes ownership of {@code request} (released when the exchange ends). */
   ProxyExchange(
@@ -93,7 +89,7 @@ final class ProxyExchange implements BackendHandler.Listener {
   }
 
   void start() {
-    prepareRequest();
+    ForwardedRequest.prepare(request, client.channel().remoteAddress());
     attempt();
   }
 
@@ -118,8 +114,56 @@ final class ProxyExchange implements BackendHandler.Listener {
     }
     backend = chosen;
     chosen.requestStarted();
+    AttachedBackend attached = chosen.attached();
+    if (attached != null) {
+      sendAttached(chosen, attached.pick());
+      return;
+    }
     phase = Phase.CONNECTING;
     lb.connector().acquire(loop(), chosen.address()).addListener(f -> connected(chosen, f));
+  }
+
+  /** Sends down one of the backend's attach connections (it dialled out to the balancer). */
+  private void sendAttached(Backend chosen, AttachedConnection connection) {
+    if (connection == null) {
+      giveUpOn(chosen); // its last connection closed just now
+      attempt();
+      return;
+    }
+    phase = Phase.SENDING;
+    startTimeout();
+    attachReply = new AttachReply(this, loop());
+    connection.send(request.retainedDuplicate(), attachReply);
+  }
+
+  /** {@link AttachReply}: the request was written to the attach connection, or not. */
+  void attachedWritten(AttachReply reply, Throwable failure) {
+    if (reply == attachReply && phase == Phase.SENDING) {
+      if (failure == null) {
+        phase = Phase.WAITING;
+      } else {
+        attachReply = null;
+        notSent(failure);
+      }
+    }
+  }
+
+  /** {@link AttachReply}: the whole response; released here unless it is still wanted. */
+  void attachedResponse(AttachReply reply, FullHttpResponse response) {
+    if (reply != attachReply) {
+      response.release();
+      return;
+    }
+    attachReply = null;
+    backendRead(response);
+  }
+
+  /** {@link AttachReply}: the attach connection closed before the response. */
+  void attachedLost(AttachReply reply) {
+    if (reply == attachReply) {
+      attachReply = null;
+      lost(false);
+    }
   }
 
   private void connected(Backend chosen, Future<? super Channel> f) {
@@ -143,6 +187,12 @@ final class ProxyExchange implements BackendHandler.Listener {
     backendChannel = ch;
     ch.pipeline().get(BackendHandler.class).bind(this);
     phase = Phase.SENDING;
+    startTimeout();
+    ch.writeAndFlush(request.retainedDuplicate()).addListener(w -> written(ch, w));
+    ch.read();
+  }
+
+  private void startTimeout() {
     if (timeout == null) {
       timeout =
           client
@@ -150,8 +200,6 @@ final class ProxyExchange implements BackendHandler.Listener {
               .schedule(
                   this::timedOut, lb.options().responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
-    ch.writeAndFlush(request.retainedDuplicate()).addListener(w -> written(ch, w));
-    ch.read();
   }
 
   private void written(Channel ch, Future<?> w) {
@@ -219,7 +267,10 @@ final class ProxyExchange implements BackendHandler.Listener {
       }
       phase = Phase.STREAMING;
       cancelTimeout();
-      prepareResponse(response);
+      ForwardedResponse.Reuse reuse =
+          ForwardedResponse.prepare(response, head, clientHttp10, clientKeepAlive);
+      backendKeepAlive = reuse.backendKeepAlive();
+      closeClient = reuse.closeClient();
       lb.metrics().request(backend.address().toString(), response.status().code());
     } else if (skippingInterim) {
       skippingInterim = !(msg instanceof LastHttpContent);
@@ -264,12 +315,22 @@ final class ProxyExchange implements BackendHandler.Listener {
   @Override
   public void backendClosed(Throwable cause) {
     backendChannel = null;
+    lost(true);
+  }
+
+  /**
+   * The backend's connection closed: unsent requests are tried again, sent ones get 502 at once.
+   * Attached backends are not marked down: they leave the pool with their last connection.
+   */
+  private void lost(boolean markDown) {
     switch (phase) {
-      case SENDING -> notSent(cause);
+      case SENDING -> notSent(null);
       case WAITING -> {
         BackendAddress address = backend.address();
         String message = LbErrors.backendClosed(address);
-        backend.markDown(message);
+        if (markDown) {
+          backend.markDown(message);
+        }
         lb.metrics().backendFailure(address, "closed");
         fail(HttpResponseStatus.BAD_GATEWAY, message, address.toString());
       }
@@ -298,6 +359,7 @@ final class ProxyExchange implements BackendHandler.Listener {
       return;
     }
     phase = Phase.DONE;
+    attachReply = null;
     cancelTimeout();
     if (backend != null) {
       backend.requestFinished();
@@ -325,62 +387,6 @@ final class ProxyExchange implements BackendHandler.Listener {
       lb.connector().release(loop(), backend.address(), ch);
     } else {
       ch.close();
-    }
-  }
-
-  /** Rewrites the client's request for the backend connection (HTTP/1.1, keep-alive). */
-  private void prepareRequest() {
-    HttpHeaders headers = request.headers();
-    HopByHopHeaders.strip(headers);
-    // The balancer has read the whole body already and answered any 100-continue itself.
-    headers.remove(HttpHeaderNames.EXPECT);
-    headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
-    request.setProtocolVersion(HttpVersion.HTTP_1_1);
-    if (request.content().isReadable() || headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-      HttpUtil.setContentLength(request, request.content().readableBytes());
-    }
-    SocketAddress remote = client.channel().remoteAddress();
-    if (remote instanceof InetSocketAddress) {
-      String ip = ((InetSocketAddress) remote).getAddress().getHostAddress();
-      String forwarded = headers.get("X-Forwarded-For");
-      headers.set("X-Forwarded-For", forwarded == null ? ip : forwarded + ", " + ip);
-    }
-    if (!headers.contains("X-Forwarded-Proto")) {
-      headers.set("X-Forwarded-Proto", "http");
-    }
-  }
-
-  /** Rewrites the backend's response head for the client connection. */
-  private void prepareResponse(HttpResponse response) {
-    HttpHeaders headers = response.headers();
-    backendKeepAlive = HttpUtil.isKeepAlive(response);
-    HopByHopHeaders.strip(headers);
-    boolean chunked = HttpUtil.isTransferEncodingChunked(response);
-    boolean hasLength = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
-    boolean bodyless = head || response.status().code() == 204 || response.status().code() == 304;
-    if (response instanceof FullHttpResponse && !chunked && !hasLength && !bodyless) {
-      HttpUtil.setContentLength(response, ((FullHttpResponse) response).content().readableBytes());
-    } else if (!chunked && !hasLength && !bodyless) {
-      // The backend ends this body by closing: its connection cannot be reused, and the client
-      // gets the body chunked (or, for HTTP/1.0, also ended by a close).
-      backendKeepAlive = false;
-      if (clientHttp10) {
-        closeClient = true;
-      } else {
-        HttpUtil.setTransferEncodingChunked(response, true);
-      }
-    } else if (chunked && clientHttp10) {
-      headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
-      closeClient = true;
-    }
-    if (!clientKeepAlive) {
-      closeClient = true;
-    }
-    response.setProtocolVersion(HttpVersion.HTTP_1_1);
-    if (closeClient) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (clientHttp10) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
   }
 

@@ -49,6 +49,7 @@ class LbServerTest {
             .set(LbOptions.HEALTH_INTERVAL, "100ms")
             .set(LbOptions.HEALTH_TIMEOUT, "1s")
             .set(LbOptions.THREADS, "2")
+            .set(LbOptions.ATTACH_PORT, "0")
             .withBackendSource();
     options.forEach(builder::set);
     for (TestBackend b : backends) {

@@ -75,6 +75,13 @@ public final class HttpServerOptions {
   /** PEM PKCS#8 private key of {@link #TLS_CERT}. */
   public static final String TLS_KEY = "tlsKey";
 
+  /**
+   * Distributed mode: {@code host:port} of a load balancer's attach port. Every server of the query
+   * connects out to it and serves the requests the balancer sends down those connections, so no
+   * server needs an inbound port for clients. Needs {@link #SECRET} (the balancer's secret).
+   */
+  public static final String LB = "lb";
+
   /** Sink: the path whose requests this query answers. */
   public static final String REPLY_TO = "replyTo";
 

@@ -33,6 +33,7 @@ public final class HttpSourceConf implements Serializable {
   private final String tlsCert;
   private final String tlsKey;
   private final long requestReadTimeoutMs;
+  private final String lb;
 
   private HttpSourceConf(
       String host,
@@ -50,7 +51,8 @@ public final class HttpSourceConf implements Serializable {
       Map<String, String> extensionOptions,
       String tlsCert,
       String tlsKey,
-      long requestReadTimeoutMs) {
+      long requestReadTimeoutMs,
+      String lb) {
     this.host = host;
     this.port = port;
     this.paths = List.copyOf(paths);
@@ -69,6 +71,7 @@ public final class HttpSourceConf implements Serializable {
     this.tlsCert = tlsCert;
     this.tlsKey = tlsKey;
     this.requestReadTimeoutMs = requestReadTimeoutMs;
+    this.lb = lb;
   }
 
   /**
@@ -188,7 +191,38 @@ public final class HttpSourceConf implements Serializable {
         tlsKey,
         p.durationMs(
             HttpServerOptions.REQUEST_READ_TIMEOUT,
-            HttpServerOptions.REQUEST_READ_TIMEOUT_DEFAULT_MS));
+            HttpServerOptions.REQUEST_READ_TIMEOUT_DEFAULT_MS),
+        lbAddress(p.string(HttpServerOptions.LB, null), mode, secret));
+  }
+
+  /** Checks option {@code lb}: {@code host:port}, distributed mode, and the secret it needs. */
+  private static String lbAddress(String text, ServingMode mode, String secret) {
+    if (text == null) {
+      return null;
+    }
+    String lb = text.trim();
+    int colon = lb.lastIndexOf(':');
+    String host = colon <= 0 ? "" : lb.substring(0, colon);
+    int port = -1;
+    try {
+      port = colon <= 0 ? -1 : Integer.parseInt(lb.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    boolean bracketsOk = !host.contains(":") || (host.startsWith("[") && host.endsWith("]"));
+    if (host.isBlank() || port < 1 || port > 65535 || !bracketsOk || lb.contains(" ")) {
+      throw ServingErrors.invalidOption(
+          HttpServerOptions.LB, text, "host:port of the load balancer's attach port, e.g. lb:9444");
+    }
+    if (mode != ServingMode.DISTRIBUTED) {
+      throw ServingErrors.optionNotForMode(HttpServerOptions.LB, mode.optionValue());
+    }
+    if (secret == null) {
+      throw ServingErrors.missingOption(
+          HttpServerOptions.SECRET,
+          "the load balancer's secret when option '" + HttpServerOptions.LB + "' is set");
+    }
+    return lb;
   }
 
   private static void readablePem(String key, String file) {
@@ -241,7 +275,16 @@ public final class HttpSourceConf implements Serializable {
         extensionOptions,
         tlsCert,
         tlsKey,
-        requestReadTimeoutMs);
+        requestReadTimeoutMs,
+        lb);
+  }
+
+  /**
+   * The {@code host:port} of the load balancer's attach port that every server of the query
+   * connects out to, or {@code null}.
+   */
+  public String lb() {
+    return lb;
   }
 
   /** How long one request may take to arrive whole (head and body) before it gets 408. */
@@ -344,6 +387,7 @@ public final class HttpSourceConf implements Serializable {
         + numPartitions
         + (extension == null ? "" : ", extension=" + extension)
         + (tlsCert == null ? "" : ", tls")
+        + (lb == null ? "" : ", lb=" + lb)
         + "}";
   }
 }

@@ -43,11 +43,24 @@ final class ServingServerInitializer extends ChannelInitializer<SocketChannel> {
       // the internal endpoints (the handler refuses API paths without TLS).
       p.addLast("tls", new OptionalSslHandler(ssl));
     }
+    addServingHandlers(p, routes, internal, requestReadTimeoutMs, ssl != null);
+  }
+
+  /**
+   * The serving handlers of one connection, after any TLS: the same for connections clients open
+   * and for those the server opens to a load balancer's attach port ({@link LbAttachment}).
+   */
+  static void addServingHandlers(
+      ChannelPipeline p,
+      RouteTable routes,
+      InternalEndpoints internal,
+      long requestReadTimeoutMs,
+      boolean httpsOnly) {
     p.addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
     p.addLast("deadline", new RequestReadDeadline(requestReadTimeoutMs));
     p.addLast("codec", new HttpServerCodec(4096, 16384, 65536));
     p.addLast("chunks", new ChunkedWriteHandler());
     p.addLast("aggregator", new ServingRequestAggregator(routes));
-    p.addLast("handler", new ServingRequestHandler(routes, internal, ssl != null));
+    p.addLast("handler", new ServingRequestHandler(routes, internal, httpsOnly));
   }
 }

@@ -215,6 +215,8 @@ public final class ServingServers {
     if (hooks != null) {
       hooks.forEach(Runnable::run);
     }
+    // After the queue's 503s were handed to the connections: attach connections drain them too.
+    LbAttachments.detach(token, reason);
     if (toClose != null) {
       toClose.close();
     }

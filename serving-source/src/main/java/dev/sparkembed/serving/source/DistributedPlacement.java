@@ -1,6 +1,7 @@
 package dev.sparkembed.serving.source;
 
 import dev.sparkembed.serving.conf.HttpSourceConf;
+import dev.sparkembed.serving.server.LbAttachments;
 import dev.sparkembed.serving.server.ServerDirectory;
 import dev.sparkembed.serving.server.ServingRegistry;
 import dev.sparkembed.serving.server.ServingServers;
@@ -71,6 +72,10 @@ final class DistributedPlacement implements ServerPlacement, ServerDirectory {
               ProcessHandle.current().pid());
       servers.put("driver", new LocalQueueHandle(driverRegistration, "driver"));
       infos.put("driver", me);
+      if (conf.lb() != null) {
+        LbAttachments.attach(
+            driverRegistration, conf.lb(), conf.secret(), "driver", conf.requestReadTimeoutMs());
+      }
     }
     this.thread = new Thread(this::loop, "spark-embed-placement" + conf.path());
     thread.setDaemon(true);

@@ -1,6 +1,7 @@
 package dev.sparkembed.serving.source;
 
 import dev.sparkembed.serving.conf.HttpSourceConf;
+import dev.sparkembed.serving.server.LbAttachments;
 import dev.sparkembed.serving.server.ServingRegistry;
 import dev.sparkembed.serving.server.ServingServers;
 import org.apache.spark.SparkEnv;
@@ -33,6 +34,9 @@ final class ExecutorServers {
         ServingServers.register(QueueSpecs.spec(conf, token, PORTS_TO_TRY, true, null, lanes));
     ServerInfo info =
         new ServerInfo(reg.host(), reg.port(), executorId, token, ProcessHandle.current().pid());
+    if (conf.lb() != null) {
+      LbAttachments.attach(reg, conf.lb(), conf.secret(), executorId, conf.requestReadTimeoutMs());
+    }
     ServingRegistry.jvm().put(BY_RUN, runToken, info);
     ServingServers.onUnregister(token, () -> ServingRegistry.jvm().remove(BY_RUN, runToken, info));
     return info;
