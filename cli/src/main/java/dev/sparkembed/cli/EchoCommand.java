@@ -100,6 +100,8 @@ final class EchoCommand implements Callable<Integer> {
       description = "Spark master (default: ${DEFAULT-VALUE}).")
   String master;
 
+  @picocli.CommandLine.Mixin DeploymentOptions deployment = new DeploymentOptions();
+
   @Option(
       names = "--checkpoint",
       paramLabel = "DIR",
@@ -155,6 +157,7 @@ final class EchoCommand implements Callable<Integer> {
             .option("port", port)
             .option("path", path)
             .option("mode", mode.name())
+            .options(deployment.sourceOptions())
             .load();
     Dataset<Row> replies =
         HttpServing.replyJson(

@@ -71,6 +71,28 @@ final class LbCommand implements Callable<Integer> {
   String secret;
 
   @Option(
+      names = "--secret-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the secret (instead of --secret; keeps it off the command line). Without"
+              + " either, env "
+              + LbOptions.SECRET_ENV
+              + " or the deployment secret env "
+              + DeploymentOptions.SECRET_ENV
+              + ".")
+  java.nio.file.Path secretFile;
+
+  @Option(
+      names = "--attach-port",
+      paramLabel = "PORT",
+      description =
+          "Port executors' servers dial out to (serve --mode distributed --lb HOST:PORT); needs the"
+              + " secret (default "
+              + LbOptions.DEFAULT_ATTACH_PORT
+              + "; 0 = any free).")
+  String attachPort;
+
+  @Option(
       names = "--health-interval",
       paramLabel = "DURATION",
       description = "Health check interval (default " + LbOptions.DEFAULT_HEALTH_INTERVAL + ").")
@@ -178,7 +200,8 @@ final class LbCommand implements Callable<Integer> {
     backends.forEach(builder::addBackend);
     set(builder, LbOptions.DISCOVER, discover);
     set(builder, LbOptions.DISCOVER_INTERVAL, discoverInterval);
-    set(builder, LbOptions.SECRET, secret);
+    set(builder, LbOptions.SECRET, secret());
+    set(builder, LbOptions.ATTACH_PORT, attachPort);
     set(builder, LbOptions.HEALTH_INTERVAL, healthInterval);
     set(builder, LbOptions.HEALTH_TIMEOUT, healthTimeout);
     set(builder, LbOptions.HEALTH_FALL, healthFall);
@@ -191,6 +214,20 @@ final class LbCommand implements Callable<Integer> {
     set(builder, LbOptions.MAX_IDLE_PER_BACKEND, maxIdlePerBackend);
     set(builder, LbOptions.THREADS, threads);
     return builder.build();
+  }
+
+  /** --secret, else --secret-file, else env SPARK_EMBED_LB_SECRET, else SPARK_EMBED_SECRET. */
+  private String secret() {
+    if (secret != null && !secret.isBlank()) {
+      return secret;
+    }
+    if (secretFile != null) {
+      DeploymentOptions file = new DeploymentOptions();
+      file.secretFile = secretFile;
+      return file.secret();
+    }
+    String deployment = System.getenv(DeploymentOptions.SECRET_ENV);
+    return deployment == null || deployment.isBlank() ? null : deployment.trim();
   }
 
   private static void set(LbOptions.Builder builder, String key, String value) {

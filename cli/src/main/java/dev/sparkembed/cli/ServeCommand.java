@@ -143,6 +143,8 @@ final class ServeCommand implements Callable<Integer> {
       description = "Extra Spark setting key=value (repeatable); wins over serve's own choices.")
   Map<String, String> sparkConf = new LinkedHashMap<>();
 
+  @picocli.CommandLine.Mixin DeploymentOptions deployment = new DeploymentOptions();
+
   @Option(
       names = "--checkpoint",
       paramLabel = "DIR",
@@ -175,7 +177,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     try {
       EmbeddingService service =
-          EmbeddingService.start(spark, conf, ServiceSetup.defaults().withCheckpoint(checkpoint));
+          EmbeddingService.start(
+              spark,
+              conf,
+              ServiceSetup.defaults()
+                  .withCheckpoint(checkpoint)
+                  .withSourceOptions(deployment.sourceOptions()));
       running.set(service);
       service.awaitTermination();
       return 0;

@@ -98,6 +98,7 @@ public final class EmbeddingService implements AutoCloseable {
             .readStream()
             .format(HttpServerOptions.FORMAT)
             .options(sourceOptions(conf, setup.extension()))
+            .options(setup.sourceOptions())
             .load();
     StructType idType = (StructType) requests.schema().apply("id").dataType();
     Dataset<Row> replies =
