@@ -67,11 +67,7 @@ final class EmbedCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ModelSpec modelSpec;
     try {
-      modelSpec =
-          modelOptions
-              .spec()
-              .withBatchTokenBudget(batchTokens)
-              .withThreads(threads);
+      modelSpec = modelOptions.spec().withBatchTokenBudget(batchTokens).withThreads(threads);
     } catch (IllegalArgumentException e) {
       err.println("spark-embed embed: " + e.getMessage());
       err.flush();

@@ -4,8 +4,8 @@ import dev.sparkembed.embed.engine.ModelSpec;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --model}, {@code --device} and {@code --engine}, shared by the commands that load the model (a picocli
- * mixin), so their names, defaults and help read the same everywhere. Driver.
+ * {@code --model}, {@code --device} and {@code --engine}, shared by the commands that load the
+ * model (a picocli mixin), so their names, defaults and help read the same everywhere. Driver.
  */
 final class ModelOptions {
 
