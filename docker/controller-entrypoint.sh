@@ -2,7 +2,9 @@
 # Controller container: Spark master (7077, web UI 8080) and the embedding service (8888),
 # which is the cluster's Spark driver. The container ends when either process ends.
 #
-#   SPARK_EMBED_SERVE_ARGS  extra arguments for `spark-embed serve` (model, mode, ...)
+#   SPARK_EMBED_COMMAND     the spark-embed command: serve (default) or controller (adds /jobs)
+#   SPARK_EMBED_SERVE_ARGS  extra arguments for that command (model, mode, ...); arguments given
+#                           to the container come after them
 #   SPARK_DRIVER_HOST       address executors use to reach the driver (default: this
 #                           replica's IP)
 set -euo pipefail
@@ -27,8 +29,13 @@ done
 # Fixed driver ports so that they can be opened between the apps.
 export JAVA_OPTS="${JAVA_OPTS:-} -Dspark.driver.host=$driver_host -Dspark.driver.bindAddress=0.0.0.0 -Dspark.driver.port=7078 -Dspark.blockManager.port=7079"
 
+command="${SPARK_EMBED_COMMAND:-serve}"
+case "$command" in
+  serve | controller) ;;
+  *) echo "controller: SPARK_EMBED_COMMAND='$command' (expected serve or controller)" >&2; exit 2 ;;
+esac
 # shellcheck disable=SC2086 # SPARK_EMBED_SERVE_ARGS is a list of words
-/opt/spark-embed/bin/spark-embed serve \
+/opt/spark-embed/bin/spark-embed "$command" \
   --master spark://127.0.0.1:7077 --host 0.0.0.0 --port 8888 \
   ${SPARK_EMBED_SERVE_ARGS:-} "$@" &
 service=$!

@@ -23,4 +23,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
+step "The PyTorch engine: scripts/ci-pytorch.sh"
+scripts/ci-pytorch.sh
+
 echo; echo "=== all tests passed in $(( SECONDS - started )) s"

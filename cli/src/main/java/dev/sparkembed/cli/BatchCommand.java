@@ -144,6 +144,7 @@ final class BatchCommand implements Callable<Integer> {
         .passwordEnv(passwordEnv)
         .input(input)
         .output(output)
+        .overwriteOutput(true)
         .format(format)
         .partitions(partitions)
         .model(model)

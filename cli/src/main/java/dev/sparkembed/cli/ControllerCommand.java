@@ -1,11 +1,12 @@
 package dev.sparkembed.cli;
 
 import dev.sparkembed.embed.jobs.Controller;
+import dev.sparkembed.embed.jobs.ControllerConf;
+import dev.sparkembed.embed.jobs.JobConnections;
 import dev.sparkembed.embed.service.ServiceConf;
 import dev.sparkembed.embed.service.ServiceLimits;
 import dev.sparkembed.embed.service.ServiceSparkSettings;
-import java.io.IOException;
-import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,9 +58,52 @@ final class ControllerCommand implements Callable<Integer> {
   String apiKey;
 
   @Option(
+      names = "--admin-key",
+      description =
+          "Key the jobs API (/jobs) requires; default: env SPARK_EMBED_ADMIN_KEY. Without one,"
+              + " /jobs answers only on a loopback --host. The --api-key never grants /jobs.")
+  String adminKey;
+
+  @Option(
+      names = "--connection",
+      paramLabel = "NAME=JDBC_URL",
+      description =
+          "A database jobs may use, by name (repeatable); a job names it with \"connection\"."
+              + " Password from env SPARK_EMBED_CONNECTION_<NAME>_PASSWORD.")
+  List<String> connections = new ArrayList<>();
+
+  @Option(
+      names = "--connection-user",
+      paramLabel = "NAME=USER",
+      description = "The user of a --connection (repeatable).")
+  List<String> connectionUsers = new ArrayList<>();
+
+  @Option(
+      names = "--connections-file",
+      paramLabel = "FILE",
+      description = "Connections as properties: NAME.url, NAME.user, NAME.password.")
+  Path connectionsFile;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "./data",
+      description =
+          "The folder file jobs read and write; their paths are relative to it"
+              + " (default: ./data).")
+  Path dataDir;
+
+  @Option(
       names = "--results-dir",
-      description = "Where pull jobs keep their results (default: a temp folder).")
+      description = "Where pull jobs keep their results (default: a temp folder, removed on exit).")
   Path resultsDir;
+
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "DIR",
+      description =
+          "The service query's checkpoint folder, kept across restarts (default: a temp"
+              + " folder, removed on exit).")
+  Path checkpoint;
 
   @Override
   public Integer call() throws Exception {
@@ -68,12 +112,16 @@ final class ControllerCommand implements Callable<Integer> {
           spec.commandLine(), "Invalid option 'port': " + port + " (expected 1-65535)");
     }
     String key = apiKey != null ? apiKey : System.getenv(ServiceConf.API_KEY_ENV);
+    String admin = adminKey != null ? adminKey : System.getenv("SPARK_EMBED_ADMIN_KEY");
     ServiceConf serviceConf;
+    JobConnections databases;
     try {
+      databases =
+          JobConnections.configure(connections, connectionUsers, connectionsFile, System::getenv);
       serviceConf =
           new ServiceConf(
-              "127.0.0.1",
-              freePort(),
+              host,
+              port,
               "head",
               false,
               master,
@@ -87,7 +135,7 @@ final class ControllerCommand implements Callable<Integer> {
               1000,
               0,
               Map.of());
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     List<String> notes = new ArrayList<>();
@@ -97,11 +145,26 @@ final class ControllerCommand implements Callable<Integer> {
     builder.appName("spark-embed controller");
     SparkSession spark = builder.getOrCreate();
     Path results =
-        resultsDir != null
-            ? resultsDir
-            : java.nio.file.Files.createTempDirectory("spark-embed-results-");
-    Controller controller =
-        Controller.start(spark, host, port, serviceConf, serviceConf.apiKey(), results);
+        resultsDir != null ? resultsDir : Files.createTempDirectory("spark-embed-results-");
+    Controller controller;
+    try {
+      controller =
+          Controller.start(
+              spark,
+              new ControllerConf(
+                  serviceConf,
+                  admin == null || admin.isEmpty() ? null : admin,
+                  databases,
+                  dataDir,
+                  results,
+                  checkpoint));
+    } catch (RuntimeException e) {
+      spark.stop();
+      if (resultsDir == null) {
+        TempFolders.delete(results);
+      }
+      throw e;
+    }
     Thread stopper = new Thread(controller::close, "spark-embed-controller-shutdown");
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
@@ -111,12 +174,9 @@ final class ControllerCommand implements Callable<Integer> {
     } finally {
       controller.close();
       spark.stop();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+      if (resultsDir == null) {
+        TempFolders.delete(results);
+      }
     }
   }
 }

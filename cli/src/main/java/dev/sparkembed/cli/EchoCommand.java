@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.struct;
 
 import dev.sparkembed.serving.HttpServing;
-import java.io.IOException;
+import dev.sparkembed.serving.ServingQueries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +100,14 @@ final class EchoCommand implements Callable<Integer> {
       description = "Spark master (default: ${DEFAULT-VALUE}).")
   String master;
 
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "DIR",
+      description =
+          "The query's checkpoint folder, kept across restarts (a restart with the same folder"
+              + " resumes; default: a temp folder, removed on exit).")
+  Path checkpointDir;
+
   @Override
   public Integer call() throws Exception {
     if (port < 1 || port > 65535) {
@@ -107,8 +115,11 @@ final class EchoCommand implements Callable<Integer> {
           new picocli.CommandLine(this),
           "Invalid value for option '--port': " + port + " (expected 1-65535)");
     }
-    SparkSession spark = session(master);
-    Path checkpoint = Files.createTempDirectory("spark-embed-echo");
+    SparkSession spark = session(master, trigger == TriggerKind.CONTINUOUS);
+    Path checkpoint =
+        checkpointDir != null
+            ? Files.createDirectories(checkpointDir)
+            : Files.createTempDirectory("spark-embed-echo");
     StreamingQuery query = start(spark, checkpoint);
     // Runs before Spark's own hook (which stops the SparkContext), so the query stops cleanly and
     // clients still waiting get 503.
@@ -120,7 +131,9 @@ final class EchoCommand implements Callable<Integer> {
               } catch (TimeoutException | RuntimeException e) {
                 LOG.warn("The echo query did not stop cleanly: {}", e.toString());
               }
-              deleteQuietly(checkpoint);
+              if (checkpointDir == null) {
+                TempFolders.delete(checkpoint);
+              }
             },
             SHUTDOWN_PRIORITY);
     try {
@@ -154,7 +167,7 @@ final class EchoCommand implements Callable<Integer> {
             .queryName("echo")
             .trigger(
                 trigger == TriggerKind.CONTINUOUS
-                    ? Trigger.Continuous(Duration.ofSeconds(1).toMillis())
+                    ? Trigger.Continuous(ServingQueries.CONTINUOUS_INTERVAL_MS)
                     : Trigger.ProcessingTime(0));
     StreamingQuery query = writer.start();
     HttpServing.awaitServing(query, Duration.ofMinutes(2));
@@ -163,23 +176,28 @@ final class EchoCommand implements Callable<Integer> {
   }
 
   static SparkSession session(String master) {
+    return session(master, false);
+  }
+
+  /** The echo's session; a continuous one gets the settings that keep it cheap while idle. */
+  static SparkSession session(String master, boolean continuous) {
     SparkSession.Builder b = SparkSession.builder().master(master).appName("spark-embed echo");
     if (System.getProperty("spark.ui.enabled") == null) {
       b.config("spark.ui.enabled", "false");
+    }
+    if (continuous) {
+      ServingQueries.CONTINUOUS_SESSION_SETTINGS.forEach(
+          (k, v) -> {
+            if (System.getProperty(k) == null) {
+              b.config(k, v);
+            }
+          });
     }
     // Each micro-batch describes its plan for the SQL listeners on the query's own thread:
     // keep that description cheap.
     return b.config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.ui.explainMode", "simple")
         .getOrCreate();
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temp dir: the OS cleans it eventually
-    }
   }
 
   /** Accepts micro-batch|continuous (any case). */

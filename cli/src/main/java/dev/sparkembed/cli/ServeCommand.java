@@ -3,7 +3,9 @@ package dev.sparkembed.cli;
 import dev.sparkembed.embed.service.EmbeddingService;
 import dev.sparkembed.embed.service.ServiceConf;
 import dev.sparkembed.embed.service.ServiceLimits;
+import dev.sparkembed.embed.service.ServiceSetup;
 import dev.sparkembed.embed.service.ServiceSparkSettings;
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,6 +143,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Extra Spark setting key=value (repeatable); wins over serve's own choices.")
   Map<String, String> sparkConf = new LinkedHashMap<>();
 
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "DIR",
+      description =
+          "The query's checkpoint folder, kept across restarts (a restart with the same folder"
+              + " resumes; default: a temp folder, removed on exit).")
+  Path checkpoint;
+
   @Override
   public Integer call() throws Exception {
     ServiceConf conf = conf();
@@ -164,7 +174,8 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     try {
-      EmbeddingService service = EmbeddingService.start(spark, conf);
+      EmbeddingService service =
+          EmbeddingService.start(spark, conf, ServiceSetup.defaults().withCheckpoint(checkpoint));
       running.set(service);
       service.awaitTermination();
       return 0;
@@ -228,8 +239,7 @@ final class ServeCommand implements Callable<Integer> {
       case "continuous":
         return true;
       default:
-        throw dev.sparkembed.embed.service.ApiErrors.invalidOption(
-            "trigger", trigger, "micro-batch or continuous");
+        throw ServingErrors.invalidOption("--" + "trigger", trigger, "micro-batch or continuous");
     }
   }
 
@@ -249,8 +259,8 @@ final class ServeCommand implements Callable<Integer> {
       }
       return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
     } catch (NumberFormatException e) {
-      throw dev.sparkembed.embed.service.ApiErrors.invalidOption(
-          option, value, "a duration such as 30s, 500ms or 2m");
+      throw ServingErrors.invalidOption(
+          "--" + option, value, "a duration such as 30s, 500ms or 2m");
     }
   }
 }

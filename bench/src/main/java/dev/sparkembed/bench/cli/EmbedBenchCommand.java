@@ -5,6 +5,7 @@ import dev.sparkembed.embed.engine.DeviceChoice;
 import dev.sparkembed.embed.engine.EngineChoice;
 import dev.sparkembed.embed.engine.EngineErrors;
 import dev.sparkembed.embed.engine.ModelSpec;
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -125,8 +126,8 @@ final class EmbedBenchCommand implements Callable<Integer> {
     EngineChoice choice = EngineChoice.parse(engine);
     if (choice != EngineChoice.PYTORCH) {
       if (torchscriptModel != null) {
-        throw EngineErrors.invalidOption(
-            "--model", torchscriptModel.toString(), "--engine pytorch");
+        throw ServingErrors.invalidOption(
+            "--model", EngineErrors.shown(torchscriptModel.toString()), "--engine pytorch");
       }
       return null;
     }
@@ -136,9 +137,9 @@ final class EmbedBenchCommand implements Callable<Integer> {
             : Path.of(System.getProperty("spark.embed.home", "."))
                 .resolve("target/torchscript/all-minilm-l6-v2");
     if (!Files.isRegularFile(dir.resolve("model.pt"))) {
-      throw EngineErrors.invalidOption(
+      throw ServingErrors.invalidOption(
           "--model",
-          dir.toString(),
+          EngineErrors.shown(dir.toString()),
           "a directory with model.pt, made by scripts/export-torchscript.sh DIR");
     }
     return ModelSpec.parse(dir.toAbsolutePath().toString())

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Every option of one batch job, checked together once by {@link Builder#build()} (all problems at
@@ -16,48 +17,26 @@ import java.util.function.Function;
  * --jdbc-url} database), the source table's own column ({@code --embedding-column}), a file ({@code
  * --output}) or, for controller jobs, the job's results ({@link Builder#pull}).
  */
-public final class BatchJobSpec {
+public record BatchJobSpec(
+    String jdbcUrl,
+    String user,
+    String password,
+    String table,
+    String idColumn,
+    String textColumn,
+    String targetTable,
+    String embeddingColumn,
+    boolean incremental,
+    String input,
+    String output,
+    FileFormat inputFormat,
+    FileFormat outputFormat,
+    Integer partitions,
+    ModelSpec modelSpec,
+    boolean pull,
+    int writeBatch) {
   /** Rows per JDBC batch in the staging writer. */
   static final int DEFAULT_WRITE_BATCH = 500;
-
-  private final String jdbcUrl;
-  private final String user;
-  private final String password;
-  private final String table;
-  private final String idColumn;
-  private final String textColumn;
-  private final String targetTable;
-  private final String embeddingColumn;
-  private final boolean incremental;
-  private final String input;
-  private final String output;
-  private final FileFormat inputFormat;
-  private final FileFormat outputFormat;
-  private final Integer partitions;
-  private final ModelSpec modelSpec;
-  private final boolean pull;
-  private final int writeBatch;
-
-  private BatchJobSpec(
-      Builder b, String password, FileFormat inFormat, FileFormat outFormat, ModelSpec modelSpec) {
-    this.jdbcUrl = b.jdbcUrl;
-    this.user = b.user;
-    this.password = password;
-    this.table = b.table;
-    this.idColumn = b.idColumn;
-    this.textColumn = b.textColumn;
-    this.targetTable = b.targetTable;
-    this.embeddingColumn = b.embeddingColumn;
-    this.incremental = b.incremental;
-    this.input = b.input;
-    this.output = b.output;
-    this.inputFormat = inFormat;
-    this.outputFormat = outFormat;
-    this.partitions = b.partitions;
-    this.modelSpec = modelSpec;
-    this.pull = b.pull;
-    this.writeBatch = b.writeBatch;
-  }
 
   public static Builder builder() {
     return new Builder();
@@ -88,74 +67,6 @@ public final class BatchJobSpec {
     return table != null;
   }
 
-  public String jdbcUrl() {
-    return jdbcUrl;
-  }
-
-  /** The user name, or null when the URL carries the credentials. */
-  public String user() {
-    return user;
-  }
-
-  /** The password (already read from {@code --password-env}), or null. */
-  String password() {
-    return password;
-  }
-
-  public String table() {
-    return table;
-  }
-
-  public String idColumn() {
-    return idColumn;
-  }
-
-  public String textColumn() {
-    return textColumn;
-  }
-
-  public String targetTable() {
-    return targetTable;
-  }
-
-  public String embeddingColumn() {
-    return embeddingColumn;
-  }
-
-  public boolean incremental() {
-    return incremental;
-  }
-
-  public String input() {
-    return input;
-  }
-
-  public String output() {
-    return output;
-  }
-
-  public FileFormat inputFormat() {
-    return inputFormat;
-  }
-
-  public FileFormat outputFormat() {
-    return outputFormat;
-  }
-
-  /** The number of read partitions, or null for Spark's default parallelism. */
-  public Integer partitions() {
-    return partitions;
-  }
-
-  /** The model and device to embed with. */
-  public ModelSpec modelSpec() {
-    return modelSpec;
-  }
-
-  int writeBatch() {
-    return writeBatch;
-  }
-
   /** A one-line description for logs and job listings; never includes the password. */
   public String describe() {
     String from = readsTable() ? "table " + table : "file " + input;
@@ -167,6 +78,12 @@ public final class BatchJobSpec {
           case PULL -> "job results";
         };
     return from + " -> " + to + (incremental ? " (incremental)" : "");
+  }
+
+  /** Never shows the password. */
+  @Override
+  public String toString() {
+    return "BatchJobSpec[" + describe() + "]";
   }
 
   /**
@@ -193,6 +110,7 @@ public final class BatchJobSpec {
     private boolean pull;
     private int writeBatch = DEFAULT_WRITE_BATCH;
     private Function<String, String> env = System::getenv;
+    private boolean overwriteOutput;
 
     private Builder() {}
 
@@ -285,6 +203,15 @@ public final class BatchJobSpec {
       return this;
     }
 
+    /**
+     * Whether an {@code output} that exists may be replaced (the CLI's {@code batch}: yes; a
+     * controller job: only with {@code "mode": "overwrite"}).
+     */
+    public Builder overwriteOutput(boolean v) {
+      overwriteOutput = v;
+      return this;
+    }
+
     Builder writeBatch(int v) {
       writeBatch = v;
       return this;
@@ -319,11 +246,17 @@ public final class BatchJobSpec {
         problems.add(JobErrors.missingOption("text-column", "it holds the texts to embed"));
       }
       checkSink(problems);
+      checkNames(problems);
+      if (output != null
+          && !overwriteOutput
+          && java.nio.file.Files.exists(java.nio.file.Path.of(output))) {
+        problems.add(JobErrors.outputExists(output));
+      }
       if (partitions != null && partitions < 1) {
-        problems.add(JobErrors.invalidOption("partitions", partitions, "an integer >= 1"));
+        problems.add(JobErrors.optionProblem("partitions", partitions, "an integer >= 1"));
       }
       if (writeBatch < 1) {
-        problems.add(JobErrors.invalidOption("write-batch", writeBatch, "an integer >= 1"));
+        problems.add(JobErrors.optionProblem("write-batch", writeBatch, "an integer >= 1"));
       }
       ModelSpec modelSpec = null;
       try {
@@ -358,7 +291,24 @@ public final class BatchJobSpec {
       if (!problems.isEmpty()) {
         throw new JobValidationException(problems);
       }
-      return new BatchJobSpec(this, pw, inFormat, outFormat, modelSpec);
+      return new BatchJobSpec(
+          jdbcUrl,
+          user,
+          pw,
+          table,
+          idColumn,
+          textColumn,
+          targetTable,
+          embeddingColumn,
+          incremental,
+          input,
+          output,
+          inFormat,
+          outFormat,
+          partitions,
+          modelSpec,
+          pull,
+          writeBatch);
     }
 
     private void checkSink(List<String> problems) {
@@ -388,11 +338,22 @@ public final class BatchJobSpec {
       }
     }
 
+    private void checkNames(List<String> problems) {
+      Stream.of(
+              SqlIdentifiers.tableProblem("table", table),
+              SqlIdentifiers.tableProblem("target-table", targetTable),
+              SqlIdentifiers.columnProblem("id-column", idColumn),
+              SqlIdentifiers.columnProblem("text-column", textColumn),
+              SqlIdentifiers.columnProblem("embedding-column", embeddingColumn))
+          .filter(Objects::nonNull)
+          .forEach(problems::add);
+    }
+
     private FileFormat resolveFormat(String path, String option, List<String> problems) {
       if (format != null) {
         FileFormat f = FileFormat.fromName(format);
         if (f == null) {
-          problems.add(JobErrors.invalidOption("format", format, FileFormat.names()));
+          problems.add(JobErrors.optionProblem("format", format, FileFormat.names()));
         }
         return f;
       }

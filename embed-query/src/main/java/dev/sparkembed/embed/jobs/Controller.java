@@ -1,91 +1,89 @@
 package dev.sparkembed.embed.jobs;
 
 import dev.sparkembed.embed.service.EmbeddingService;
-import dev.sparkembed.embed.service.ServiceConf;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Path;
+import dev.sparkembed.embed.service.ServiceSetup;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The always-on controller app: the embedding service ({@code serve}'s streaming query, on a
- * loopback port), the job queue, and one HTTP front serving both on the public port. Driver only.
+ * The always-on controller app: the embedding service (serve's streaming query) whose own server
+ * also answers the jobs API, and the job queue. One port, one HTTP stack. Driver only.
  */
 public final class Controller implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+
   private final EmbeddingService service;
   private final JobController jobs;
-  private final ControllerServer server;
+  private final JobsApi api;
+  private final int port;
 
-  private Controller(EmbeddingService service, JobController jobs, ControllerServer server) {
+  private Controller(EmbeddingService service, JobController jobs, JobsApi api, int port) {
     this.service = service;
     this.jobs = jobs;
-    this.server = server;
+    this.api = api;
+    this.port = port;
   }
 
-  /**
-   * Starts the service (when {@code serviceConf} is given; its host and port are the internal
-   * loopback address), the job queue and the front server.
-   */
-  public static Controller start(
-      org.apache.spark.sql.SparkSession spark,
-      String host,
-      int port,
-      ServiceConf serviceConf,
-      String apiKey,
-      Path resultsRoot) {
-    EmbeddingService service = null;
-    JobController jobs = null;
+  /** Starts the job queue, publishes the jobs API, then starts the service on the public port. */
+  public static Controller start(SparkSession spark, ControllerConf conf) {
+    JobController jobs = new JobController(spark, conf.resultsRoot());
+    JobsApi api =
+        new JobsApi(
+            jobs,
+            conf.adminKey(),
+            conf.loopbackOnly(),
+            new JobSpecJson.Context(conf.connections(), DataDirectory.at(conf.dataDir())));
+    ControllerServerExtension.publish(api);
+    if (conf.adminKey() == null && !conf.loopbackOnly()) {
+      LOG.warn(
+          "The jobs API answers 403: {} listens beyond loopback and no {} (env {}) was given",
+          conf.service().host(),
+          AdminKeyCheck.FLAG,
+          AdminKeyCheck.ENV);
+    }
     try {
-      URI serviceUri = null;
-      if (serviceConf != null) {
-        service = EmbeddingService.start(spark, serviceConf);
-        serviceUri = URI.create("http://" + serviceConf.host() + ":" + serviceConf.port() + "/");
-      }
-      jobs = new JobController(spark, resultsRoot);
-      ControllerServer server = ControllerServer.start(host, port, jobs, serviceUri, apiKey);
-      return new Controller(service, jobs, server);
-    } catch (IOException | RuntimeException e) {
-      if (jobs != null) {
-        jobs.close();
-      }
-      if (service != null) {
-        service.close();
-      }
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException("Cannot start the controller on " + host + ":" + port, io);
-      }
-      throw (RuntimeException) e;
+      EmbeddingService service =
+          EmbeddingService.start(
+              spark,
+              conf.service(),
+              new ServiceSetup(ControllerServerExtension.class, conf.checkpoint()));
+      LOG.info(
+          "Controller on {} (jobs API at /jobs; connections {})",
+          conf.service().baseUrl(),
+          conf.connections().names());
+      return new Controller(service, jobs, api, conf.service().port());
+    } catch (RuntimeException e) {
+      ControllerServerExtension.publish(null);
+      api.close();
+      jobs.close();
+      throw e;
     }
   }
 
   public int port() {
-    return server.port();
+    return port;
   }
 
   /** Whether the embedding service's streaming query is running. */
   public boolean serviceRunning() {
-    return service != null && service.query().isActive();
+    return service.query().isActive();
   }
 
   public JobController jobs() {
     return jobs;
   }
 
-  /** Blocks while the embedding service runs (or forever without one). */
+  /** Blocks while the embedding service runs. */
   public void awaitTermination() throws Exception {
-    if (service != null) {
-      service.awaitTermination();
-    } else {
-      new java.util.concurrent.CountDownLatch(1).await();
-    }
+    service.awaitTermination();
   }
 
   @Override
   public void close() {
-    server.close();
+    ControllerServerExtension.publish(null);
+    api.close();
     jobs.close();
-    if (service != null) {
-      service.close();
-    }
+    service.close();
   }
 }

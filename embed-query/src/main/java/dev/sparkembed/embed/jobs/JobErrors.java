@@ -1,5 +1,6 @@
 package dev.sparkembed.embed.jobs;
 
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.util.Collection;
 import java.util.Locale;
 
@@ -13,8 +14,9 @@ public final class JobErrors {
 
   // ---- options
 
-  public static String invalidOption(String option, Object value, String expected) {
-    return "Invalid option '" + option + "': " + value + " (expected " + expected + ")";
+  /** The one option-error wording of the project, as a problem line. */
+  public static String optionProblem(String option, Object value, String expected) {
+    return ServingErrors.invalidOption(option, value, expected).getMessage();
   }
 
   static String missingOption(String option, String why) {
@@ -23,6 +25,11 @@ public final class JobErrors {
 
   static String missingSource() {
     return "Missing the rows to embed: give --jdbc-url with --table, or --input PATH";
+  }
+
+  static String missingJobSource() {
+    return "Missing the rows to embed: give \"connection\" with \"table\", or \"input\" (a file"
+        + " in the data directory)";
   }
 
   static String missingSink() {
@@ -44,12 +51,18 @@ public final class JobErrors {
   }
 
   static String passwordEnvUnset(String variable) {
-    return invalidOption(
+    return optionProblem(
         "password-env", variable, "the name of a set environment variable holding the password");
   }
 
+  static String outputExists(String path) {
+    return "Output '"
+        + path
+        + "' exists: give \"mode\": \"overwrite\" to replace it (or choose another output)";
+  }
+
   static String unknownExtension(String option, String path) {
-    return invalidOption(
+    return optionProblem(
         option,
         path,
         "a path ending in .parquet, .csv, .json, .jsonl or .ndjson, or give --format "
@@ -70,18 +83,42 @@ public final class JobErrors {
         + ")";
   }
 
+  static String serverSideOnly(String field, Collection<String> connections) {
+    return "Field '"
+        + field
+        + "' is not accepted in a job spec: databases and their credentials are configured when"
+        + " the controller starts (--connection NAME=JDBC_URL); name one with \"connection\""
+        + (connections.isEmpty() ? " (none configured)" : " (one of " + connections + ")");
+  }
+
+  static String missingConnection(Collection<String> known) {
+    return "Missing field 'connection' (the job reads or writes a table: name one of the"
+        + " controller's connections"
+        + (known.isEmpty() ? "; it was started without --connection)" : ": " + known + ")");
+  }
+
+  static String unknownConnection(String name, Collection<String> known) {
+    return "Invalid field 'connection' in the job spec: '"
+        + name
+        + "' (expected "
+        + (known.isEmpty()
+            ? "a connection, but the controller was started without --connection"
+            : "one of " + known)
+        + ")";
+  }
+
   public static String badJobJson(String detail) {
     return "The job spec is not a JSON object: " + detail;
   }
 
   static String badModel(String model, String detail) {
-    return invalidOption("model", model, "a built-in model name or a model directory; " + detail);
+    return optionProblem("model", model, "a built-in model name or a model directory; " + detail);
   }
 
   // ---- databases
 
   static String unsupportedDatabase(String url) {
-    return invalidOption("jdbc-url", url, VectorDialect.supportedDatabases());
+    return optionProblem("jdbc-url", url, VectorDialect.supportedDatabases());
   }
 
   static String noDriver(String url) {
@@ -112,15 +149,15 @@ public final class JobErrors {
   }
 
   static String tableNotFound(String option, String table, String url) {
-    return invalidOption(option, table, "an existing table or view in " + url);
+    return optionProblem(option, table, "an existing table or view in " + url);
   }
 
   static String tableAmbiguous(String option, String table, Collection<String> matches) {
-    return invalidOption(option, table, "one table; several match: " + matches + "; qualify it");
+    return optionProblem(option, table, "one table; several match: " + matches + "; qualify it");
   }
 
   static String columnNotFound(String option, String column, Object table, Collection<String> has) {
-    return invalidOption(option, column, "a column of " + table + ", which has " + has);
+    return optionProblem(option, column, "a column of " + table + ", which has " + has);
   }
 
   static String unsupportedIdType(Object table, String column, String type) {
@@ -201,7 +238,7 @@ public final class JobErrors {
   }
 
   static String targetIsSource(String table) {
-    return invalidOption(
+    return optionProblem(
         "target-table",
         table,
         "a table other than --table (use --embedding-column to write in place)");
@@ -210,7 +247,7 @@ public final class JobErrors {
   // ---- files
 
   static String inputNotFound(String path) {
-    return invalidOption("input", path, "an existing file or folder");
+    return optionProblem("input", path, "an existing file or folder");
   }
 
   static String inputUnreadable(String path, String detail) {
@@ -219,6 +256,6 @@ public final class JobErrors {
 
   static String fileColumnNotFound(
       String option, String column, String path, Collection<String> has) {
-    return invalidOption(option, column, "a column of " + path + ", which has " + has);
+    return optionProblem(option, column, "a column of " + path + ", which has " + has);
   }
 }

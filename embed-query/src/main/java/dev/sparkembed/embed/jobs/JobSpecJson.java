@@ -14,14 +14,23 @@ import java.util.function.BiConsumer;
 /**
  * Reads the controller's JSON job spec: the batch command's options as fields, in camelCase or as
  * on the command line ({@code idColumn}, {@code id-column} and {@code id_column} are one field),
- * plus {@code pull} and {@code password}. Every problem (unknown field, wrong type, and every
- * option problem) is listed together. Driver only.
+ * plus {@code pull}, {@code mode} and {@code connection}. A spec never carries a JDBC URL,
+ * credentials or an environment variable's name: it names one of the connections the controller was
+ * started with, and its files are paths inside the controller's data directory. Every problem
+ * (unknown field, wrong type, and every option problem) is listed together. Driver only.
  */
 public final class JobSpecJson {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Whether the job keeps its vectors as results ({@code GET /jobs/{id}/results}). */
   public record Parsed(BatchJobSpec spec, boolean pull) {}
+
+  /** What the controller was started with: the databases and the folder jobs may use. */
+  public record Context(JobConnections connections, DataDirectory data) {}
+
+  /** Fields of the batch command that a request may not set: they choose hosts or secrets. */
+  private static final List<String> SERVER_SIDE_ONLY =
+      List.of("jdbcurl", "url", "user", "password", "passwordenv");
 
   private JobSpecJson() {}
 
@@ -30,15 +39,11 @@ public final class JobSpecJson {
       new LinkedHashMap<>();
 
   static {
-    text("jdbcUrl", BatchJobSpec.Builder::jdbcUrl);
     text("table", BatchJobSpec.Builder::table);
     text("idColumn", BatchJobSpec.Builder::idColumn);
     text("textColumn", BatchJobSpec.Builder::textColumn);
     text("targetTable", BatchJobSpec.Builder::targetTable);
     text("embeddingColumn", BatchJobSpec.Builder::embeddingColumn);
-    text("user", BatchJobSpec.Builder::user);
-    text("password", BatchJobSpec.Builder::password);
-    text("passwordEnv", BatchJobSpec.Builder::passwordEnv);
     text("input", BatchJobSpec.Builder::input);
     text("output", BatchJobSpec.Builder::output);
     text("format", BatchJobSpec.Builder::format);
@@ -47,6 +52,9 @@ public final class JobSpecJson {
     add("incremental", (b, v) -> b.incremental((Boolean) v));
     add("partitions", (b, v) -> b.partitions((Integer) v));
     add("pull", (b, v) -> b.pull((Boolean) v));
+    // Resolved in parse(): a connection name and what to do with an existing output.
+    add("connection", (b, v) -> {});
+    add("mode", (b, v) -> {});
   }
 
   private static void text(String name, BiConsumer<BatchJobSpec.Builder, String> setter) {
@@ -62,12 +70,30 @@ public final class JobSpecJson {
     return field.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
   }
 
+  private static void connect(BatchJobSpec.Builder b, String name, JobConnections connections) {
+    JobConnection c = connections.get(name);
+    if (c == null) {
+      throw new IllegalArgumentException(JobErrors.unknownConnection(name, connections.names()));
+    }
+    b.jdbcUrl(c.url()).user(c.user()).password(c.password());
+  }
+
+  private static boolean outputMode(String mode) {
+    return switch (mode) {
+      case "overwrite" -> true;
+      case "error" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              JobErrors.badJobField("mode", mode, "\"overwrite\" or \"error\" (the default)"));
+    };
+  }
+
   /**
    * Parses and validates a job spec.
    *
    * @throws JobValidationException listing every problem
    */
-  public static Parsed parse(byte[] body) {
+  public static Parsed parse(byte[] body, Context context) {
     JsonNode root;
     try {
       root = JSON.readTree(body);
@@ -88,6 +114,10 @@ public final class JobSpecJson {
       Map.Entry<String, JsonNode> f = fields.next();
       String name = NAMES.get(normalise(f.getKey()));
       JsonNode v = f.getValue();
+      if (SERVER_SIDE_ONLY.contains(normalise(f.getKey()))) {
+        problems.add(JobErrors.serverSideOnly(f.getKey(), context.connections().names()));
+        continue;
+      }
       if (name == null) {
         problems.add(
             normalise(f.getKey()).equals("master")
@@ -126,7 +156,17 @@ public final class JobSpecJson {
           value = v.textValue();
         }
       }
-      SETTERS.get(name).accept(b, value);
+      try {
+        switch (name) {
+          case "connection" -> connect(b, (String) value, context.connections());
+          case "mode" -> b.overwriteOutput(outputMode((String) value));
+          case "input" -> b.input(context.data().resolve(f.getKey(), (String) value).toString());
+          case "output" -> b.output(context.data().resolve(f.getKey(), (String) value).toString());
+          default -> SETTERS.get(name).accept(b, value);
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
     }
     try {
       BatchJobSpec spec = b.build();
@@ -134,7 +174,17 @@ public final class JobSpecJson {
         return new Parsed(spec, pull);
       }
     } catch (JobValidationException e) {
-      problems.addAll(e.problems());
+      for (String p : e.problems()) {
+        // The CLI's --jdbc-url is a job's "connection".
+        if (p.startsWith("Missing option '--jdbc-url'")) {
+          p = JobErrors.missingConnection(context.connections().names());
+        } else if (p.equals(JobErrors.missingSource())) {
+          p = JobErrors.missingJobSource();
+        }
+        if (!problems.contains(p)) {
+          problems.add(p);
+        }
+      }
     }
     throw new JobValidationException(problems);
   }

@@ -4,6 +4,8 @@ import dev.sparkembed.embed.engine.Embedder;
 import dev.sparkembed.embed.engine.ExecutorModels;
 import dev.sparkembed.embed.engine.ModelSpec;
 import dev.sparkembed.serving.HttpServing;
+import dev.sparkembed.serving.ServingQueries;
+import dev.sparkembed.serving.conf.HttpServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,21 +53,26 @@ public final class EmbeddingService implements AutoCloseable {
    */
   public static final String POOL_THREADS = "spark.embed.service.poolThreads";
 
-  /** Checkpoint interval of the continuous trigger. */
-  static final long CONTINUOUS_INTERVAL_MS = 1000;
-
   private final StreamingQuery query;
   private final Path checkpoint;
+  private final boolean ownsCheckpoint;
   private final ModelInfo model;
 
-  private EmbeddingService(StreamingQuery query, Path checkpoint, ModelInfo model) {
+  private EmbeddingService(
+      StreamingQuery query, Path checkpoint, boolean ownsCheckpoint, ModelInfo model) {
     this.query = query;
     this.checkpoint = checkpoint;
+    this.ownsCheckpoint = ownsCheckpoint;
     this.model = model;
   }
 
   /** Loads the model on the executors, then starts the query; returns once it runs. */
   public static EmbeddingService start(SparkSession spark, ServiceConf conf) {
+    return start(spark, conf, ServiceSetup.defaults());
+  }
+
+  /** Like {@link #start(SparkSession, ServiceConf)}, with the given extension and checkpoint. */
+  public static EmbeddingService start(SparkSession spark, ServiceConf conf, ServiceSetup setup) {
     ServiceState.reset();
     Map<String, String> sparkConf = sparkConf(spark);
     ModelSpec spec = conf.continuous() ? ContinuousLayout.model(conf, sparkConf) : conf.model();
@@ -79,12 +86,19 @@ public final class EmbeddingService implements AutoCloseable {
 
     Path checkpoint;
     try {
-      checkpoint = Files.createTempDirectory("spark-embed-service-");
+      checkpoint =
+          setup.checkpoint() != null
+              ? Files.createDirectories(setup.checkpoint())
+              : Files.createTempDirectory("spark-embed-service-");
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create a checkpoint directory", e);
+      throw new UncheckedIOException("Cannot create the checkpoint directory", e);
     }
     Dataset<Row> requests =
-        spark.readStream().format("httpserver").options(sourceOptions(conf)).load();
+        spark
+            .readStream()
+            .format(HttpServerOptions.FORMAT)
+            .options(sourceOptions(conf, setup.extension()))
+            .load();
     StructType idType = (StructType) requests.schema().apply("id").dataType();
     Dataset<Row> replies =
         requests.mapPartitions(
@@ -97,13 +111,13 @@ public final class EmbeddingService implements AutoCloseable {
             RowEncoder.apply(EmbedRequestsFunction.replySchema(idType)));
     DataStreamWriter<Row> writer =
         HttpServing.lowLatency(replies.writeStream(), conf.continuous())
-            .format("httpserver")
+            .format(HttpServerOptions.FORMAT)
             .queryName(QUERY_NAME)
-            .option("replyTo", ApiFormat.OPENAI.path())
+            .option(HttpServerOptions.REPLY_TO, ApiFormat.OPENAI.path())
             .option("checkpointLocation", checkpoint.toString())
             .trigger(
                 conf.continuous()
-                    ? Trigger.Continuous(CONTINUOUS_INTERVAL_MS)
+                    ? Trigger.Continuous(ServingQueries.CONTINUOUS_INTERVAL_MS)
                     : Trigger.ProcessingTime(0));
     StreamingQuery query;
     try {
@@ -122,7 +136,7 @@ public final class EmbeddingService implements AutoCloseable {
         conf.master(),
         String.join(", ", embeddingPaths()),
         String.join(", ", InfoEndpoints.PATHS));
-    return new EmbeddingService(query, checkpoint, model);
+    return new EmbeddingService(query, checkpoint, setup.checkpoint() == null, model);
   }
 
   /** The POST endpoints, in the order the source is given them. */
@@ -136,26 +150,33 @@ public final class EmbeddingService implements AutoCloseable {
 
   /** The source's options: every embedding path in one query, limits, TLS, the GET routes. */
   static Map<String, String> sourceOptions(ServiceConf conf) {
+    return sourceOptions(conf, ServiceServerExtension.class);
+  }
+
+  static Map<String, String> sourceOptions(
+      ServiceConf conf, Class<? extends ServiceServerExtension> extension) {
     Map<String, String> o = new LinkedHashMap<>();
-    o.put("host", conf.host());
-    o.put("port", Integer.toString(conf.port()));
-    o.put("path", String.join(",", embeddingPaths()));
-    o.put("mode", conf.mode());
-    o.put("maxQueuedRequests", Integer.toString(conf.maxQueuedRequests()));
-    o.put("maxBodyBytes", Long.toString(conf.limits().maxBodyBytes()));
-    o.put("requestTimeout", conf.requestTimeout().toMillis() + "ms");
-    o.put("maxRequestsPerBatch", Integer.toString(conf.maxRequestsPerBatch()));
+    o.put(HttpServerOptions.HOST, conf.host());
+    o.put(HttpServerOptions.PORT, Integer.toString(conf.port()));
+    o.put(HttpServerOptions.PATH, String.join(",", embeddingPaths()));
+    o.put(HttpServerOptions.MODE, conf.mode());
+    o.put(HttpServerOptions.MAX_QUEUED_REQUESTS, Integer.toString(conf.maxQueuedRequests()));
+    o.put(HttpServerOptions.MAX_BODY_BYTES, Long.toString(conf.limits().maxBodyBytes()));
+    o.put(HttpServerOptions.REQUEST_TIMEOUT, conf.requestTimeout().toMillis() + "ms");
+    o.put(HttpServerOptions.MAX_REQUESTS_PER_BATCH, Integer.toString(conf.maxRequestsPerBatch()));
     if (conf.continuous()) {
-      o.put("numPartitions", Integer.toString(ContinuousLayout.readersPerServer(conf)));
+      o.put(
+          HttpServerOptions.NUM_PARTITIONS,
+          Integer.toString(ContinuousLayout.readersPerServer(conf)));
     } else if (conf.numPartitions() > 0) {
-      o.put("numPartitions", Integer.toString(conf.numPartitions()));
+      o.put(HttpServerOptions.NUM_PARTITIONS, Integer.toString(conf.numPartitions()));
     }
     if (conf.tls()) {
-      o.put("tlsCert", conf.tlsCert().toAbsolutePath().toString());
-      o.put("tlsKey", conf.tlsKey().toAbsolutePath().toString());
+      o.put(HttpServerOptions.TLS_CERT, conf.tlsCert().toAbsolutePath().toString());
+      o.put(HttpServerOptions.TLS_KEY, conf.tlsKey().toAbsolutePath().toString());
     }
-    o.put("extension", ServiceServerExtension.class.getName());
-    o.put("methods", "POST");
+    o.put(HttpServerOptions.EXTENSION, extension.getName());
+    o.put(HttpServerOptions.METHODS, "POST");
     o.putAll(ServiceServerExtension.options(conf));
     return o;
   }
@@ -228,7 +249,9 @@ public final class EmbeddingService implements AutoCloseable {
       // Spark already shutting down (its context stopped first): the query is gone anyway.
       LOG.debug("Stopping the service's query: {}", e.toString());
     } finally {
-      deleteQuietly(checkpoint);
+      if (ownsCheckpoint) {
+        deleteQuietly(checkpoint);
+      }
     }
   }
 

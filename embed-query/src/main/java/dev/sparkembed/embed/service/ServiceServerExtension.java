@@ -1,5 +1,6 @@
 package dev.sparkembed.embed.service;
 
+import dev.sparkembed.serving.conf.HttpServerOptions;
 import dev.sparkembed.serving.server.HttpReply;
 import dev.sparkembed.serving.server.RequestQueue;
 import dev.sparkembed.serving.server.ServerExtension;
@@ -14,26 +15,29 @@ import java.util.Set;
  * head mode, each executor in distributed mode) from the source's {@code extension.*} options.
  * Never blocks: every answer is built from in-memory state.
  */
-public final class ServiceServerExtension implements ServerExtension {
+public class ServiceServerExtension implements ServerExtension {
   /** Source option (after the {@code extension.} prefix): SHA-256 (hex) of the API key. */
   public static final String API_KEY_SHA256 = "apiKeySha256";
 
+  private static final byte[] NO_BODY = new byte[0];
   private static final Set<String> LOCAL_PATHS = Set.copyOf(new HashSet<>(InfoEndpoints.PATHS));
 
   private InfoEndpoints endpoints;
+  private ApiKeyCheck apiKey;
   private final ServiceMetrics metrics = ServiceMetrics.jvm();
 
   /** Created by the server through reflection. */
   public ServiceServerExtension() {}
 
   /** The source options that configure this extension, for {@link EmbeddingService}. */
-  static Map<String, String> options(ServiceConf conf) {
-    return Map.of("extension." + API_KEY_SHA256, conf.apiKeyCheck().digestHex());
+  public static Map<String, String> options(ServiceConf conf) {
+    return Map.of(
+        HttpServerOptions.EXTENSION_PREFIX + API_KEY_SHA256, conf.apiKeyCheck().digestHex());
   }
 
   @Override
   public void start(Map<String, String> options, RequestQueue queue) {
-    ApiKeyCheck apiKey = ApiKeyCheck.fromDigestHex(options.get(API_KEY_SHA256));
+    apiKey = ApiKeyCheck.fromDigestHex(options.get(API_KEY_SHA256));
     if (queue != null) {
       metrics.queueDepth(queue::depth);
     }
@@ -50,6 +54,32 @@ public final class ServiceServerExtension implements ServerExtension {
   public HttpReply answer(String path, String query, Map<String, String> headers) {
     ServiceReply reply = endpoints.answer(new ServiceRequest("GET", path, headers, new byte[0]));
     return new HttpReply(reply.status(), Map.of("content-type", reply.contentType()), reply.body());
+  }
+
+  /** The API key is checked as a request arrives: a keyless flood never fills the queue. */
+  @Override
+  public HttpReply admit(String path, Map<String, String> headers) {
+    if (!apiKey.required() || apiKey.permits(new ServiceRequest("POST", path, headers, NO_BODY))) {
+      return null;
+    }
+    ApiFormat format = ApiFormat.forPath(path);
+    byte[] body =
+        (format == null ? ApiFormat.OPENAI : format)
+            .wireFormat()
+            .encodeError(ApiErrors.unauthorized());
+    return new HttpReply(401, Map.of("content-type", HttpReply.JSON), body);
+  }
+
+  /** OpenAI's error envelope for the server's own errors on OpenAI and Azure OpenAI paths. */
+  @Override
+  public HttpReply error(String path, int status, String message) {
+    if (!path.startsWith("/v1/") && !path.startsWith("/openai/")) {
+      return null;
+    }
+    return new HttpReply(
+        status,
+        Map.of("content-type", HttpReply.JSON),
+        OpenAiWireFormat.openAiError(ApiErrors.serverLevel(status, message)));
   }
 
   @Override

@@ -28,13 +28,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The controller over real HTTP: embedding endpoints, and the job life cycle. */
+/**
+ * The controller over real HTTP: embedding endpoints, the job life cycle, and what a caller must
+ * not be able to do through the jobs API (each attack of issue 11 replayed).
+ */
 class ControllerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String KEY = "controller-test-key";
+  private static final String ADMIN = "controller-test-admin-key";
   private static final String DB = "jdbc:h2:mem:controller;DB_CLOSE_DELAY=-1";
 
   @TempDir static Path results;
+  @TempDir static Path data;
   private static SparkSession spark;
   private static Controller controller;
   private static Connection db;
@@ -67,7 +72,17 @@ class ControllerTest {
             1000,
             0,
             Map.of());
-    controller = Controller.start(spark, "127.0.0.1", 0, service, KEY, results);
+    controller =
+        Controller.start(
+            spark,
+            new ControllerConf(
+                service,
+                ADMIN,
+                JobConnections.configure(
+                    java.util.List.of("docs=" + DB), java.util.List.of(), null, name -> null),
+                data,
+                results,
+                null));
   }
 
   @AfterAll
@@ -83,7 +98,13 @@ class ControllerTest {
     }
   }
 
+  /** A call with the key its path needs: the admin key for /jobs, the API key for the rest. */
   private static HttpResponse<String> call(String method, String path, String body, boolean key)
+      throws IOException, InterruptedException {
+    return call(method, path, body, key ? (path.startsWith("/jobs") ? ADMIN : KEY) : null);
+  }
+
+  private static HttpResponse<String> call(String method, String path, String body, String key)
       throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.port() + path))
@@ -94,8 +115,8 @@ class ControllerTest {
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body))
             .header("Content-Type", "application/json");
-    if (key) {
-      b.header("Authorization", "Bearer " + KEY);
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -160,7 +181,7 @@ class ControllerTest {
         .contains("Unknown field 'colour'")
         .contains(
             "Invalid field 'incremental' in the job spec: \\\"yes\\\" (expected true or false)")
-        .contains("Missing option '--jdbc-url'")
+        .contains("Missing field 'connection'")
         .contains("Missing option '--id-column'")
         .contains("Invalid option 'partitions': 0");
   }
@@ -171,9 +192,7 @@ class ControllerTest {
         call(
             "POST",
             "/jobs",
-            "{\"jdbcUrl\": \""
-                + DB
-                + "\", \"table\": \"missing\", \"idColumn\": \"id\","
+            "{\"connection\": \"docs\", \"table\": \"missing\", \"idColumn\": \"id\","
                 + " \"textColumn\": \"body\", \"targetTable\": \"t\"}",
             true);
     assertThat(bad.statusCode()).isEqualTo(202);
@@ -185,9 +204,7 @@ class ControllerTest {
         call(
             "POST",
             "/jobs",
-            "{\"jdbc-url\": \""
-                + DB
-                + "\", \"table\": \"docs\", \"id-column\": \"id\","
+            "{\"connection\": \"docs\", \"table\": \"docs\", \"id-column\": \"id\","
                 + " \"text-column\": \"body\", \"target-table\": \"docs_vec\"}",
             true);
     assertThat(ok.statusCode()).isEqualTo(202);
@@ -210,9 +227,7 @@ class ControllerTest {
         call(
             "POST",
             "/jobs",
-            "{\"jdbcUrl\": \""
-                + DB
-                + "\", \"table\": \"docs\", \"idColumn\": \"id\","
+            "{\"connection\": \"docs\", \"table\": \"docs\", \"idColumn\": \"id\","
                 + " \"textColumn\": \"body\", \"pull\": true}",
             true);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
@@ -231,9 +246,7 @@ class ControllerTest {
   @Test
   void cancelledJobThenRerunLeavesOneRowPerId() throws Exception {
     String spec =
-        "{\"jdbcUrl\": \""
-            + DB
-            + "\", \"table\": \"big\", \"idColumn\": \"id\","
+        "{\"connection\": \"docs\", \"table\": \"big\", \"idColumn\": \"id\","
             + " \"textColumn\": \"body\", \"targetTable\": \"big_vec\", \"partitions\": 4}";
     String id = json(call("POST", "/jobs", spec, true)).get("id").asText();
     await()
@@ -256,5 +269,128 @@ class ControllerTest {
     awaitState(again, "succeeded");
     assertThat(count(db, "SELECT COUNT(*) FROM big_vec")).isEqualTo(3000);
     assertThat(count(db, "SELECT COUNT(DISTINCT id) FROM big_vec")).isEqualTo(3000);
+  }
+
+  // ---- issue 11: the attacks that worked before, replayed
+
+  private static HttpResponse<String> submit(String spec) throws Exception {
+    return call("POST", "/jobs", spec, ADMIN);
+  }
+
+  @Test
+  void theEmbeddingsKeyNeverGrantsTheJobsApi() throws Exception {
+    HttpResponse<String> r = call("GET", "/jobs", null, KEY);
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.body()).contains("admin key");
+    assertThat(call("POST", "/jobs", "{}", KEY).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aJobCannotCarryAJdbcUrlCredentialsOrAnEnvironmentVariable() throws Exception {
+    // Before: H2's INIT ran CREATE ALIAS ... Runtime.exec on the controller.
+    HttpResponse<String> exec =
+        submit(
+            "{\"jdbcUrl\": \"jdbc:h2:mem:x;INIT=CREATE ALIAS EXEC AS 'String e(String c) throws"
+                + " Exception { Runtime.getRuntime().exec(c); return c; }'\\\\;CALL EXEC('touch"
+                + " /tmp/pwned')\", \"table\": \"docs\", \"idColumn\": \"id\", \"textColumn\":"
+                + " \"body\", \"targetTable\": \"t\"}");
+    assertThat(exec.statusCode()).isEqualTo(400);
+    assertThat(exec.body()).contains("Field 'jdbcUrl' is not accepted in a job spec");
+    // Before: passwordEnv sent any environment variable to a server of the caller's choosing.
+    HttpResponse<String> env =
+        submit(
+            "{\"connection\": \"docs\", \"passwordEnv\": \"HOME\", \"user\": \"x\","
+                + " \"password\": \"y\", \"table\": \"docs\", \"idColumn\": \"id\","
+                + " \"textColumn\": \"body\", \"targetTable\": \"t\"}");
+    assertThat(env.statusCode()).isEqualTo(400);
+    assertThat(json(env).get("error").get("problems").toString())
+        .contains("Field 'passwordEnv' is not accepted")
+        .contains("Field 'user' is not accepted")
+        .contains("Field 'password' is not accepted");
+    HttpResponse<String> unknown =
+        submit(
+            "{\"connection\": \"elsewhere\", \"table\": \"docs\", \"idColumn\": \"id\","
+                + " \"textColumn\": \"body\", \"targetTable\": \"t\"}");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.body()).contains("'elsewhere' (expected one of [docs])");
+  }
+
+  @Test
+  void filesStayInsideTheDataDirectory() throws Exception {
+    java.nio.file.Files.createSymbolicLink(data.resolve("etc"), Path.of("/etc"));
+    for (String input : new String[] {"/etc/passwd", "../../../../etc/passwd", "etc/passwd"}) {
+      // Before: {"input": "/etc/passwd", "format": "csv", "pull": true} returned the file.
+      HttpResponse<String> r =
+          submit(
+              "{\"input\": \""
+                  + input
+                  + "\", \"format\": \"csv\", \"idColumn\": \"a\", \"textColumn\": \"b\","
+                  + " \"pull\": true}");
+      assertThat(r.statusCode()).as(input).isEqualTo(400);
+      assertThat(r.body()).as(input).contains("Invalid field 'input' in the job spec");
+    }
+    HttpResponse<String> out =
+        submit(
+            "{\"connection\": \"docs\", \"table\": \"docs\", \"idColumn\": \"id\","
+                + " \"textColumn\": \"body\", \"output\": \"/tmp/anywhere.parquet\"}");
+    assertThat(out.statusCode()).isEqualTo(400);
+    assertThat(out.body()).contains("Invalid field 'output' in the job spec");
+  }
+
+  @Test
+  void anExistingOutputIsReplacedOnlyWhenTheSpecSaysOverwrite() throws Exception {
+    java.nio.file.Files.createDirectories(data.resolve("vectors.parquet"));
+    String spec =
+        "{\"connection\": \"docs\", \"table\": \"docs\", \"idColumn\": \"id\","
+            + " \"textColumn\": \"body\", \"output\": \"vectors.parquet\"";
+    HttpResponse<String> refused = submit(spec + "}");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("exists: give \\\"mode\\\": \\\"overwrite\\\"");
+    HttpResponse<String> ok = submit(spec + ", \"mode\": \"overwrite\"}");
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+    awaitState(json(ok).get("id").asText(), "succeeded");
+  }
+
+  @Test
+  void tableAndColumnNamesAreIdentifiersNeverSql() throws Exception {
+    HttpResponse<String> r =
+        submit(
+            "{\"connection\": \"docs\", \"table\": \"docs; DROP TABLE docs\", \"idColumn\":"
+                + " \"id) --\", \"textColumn\": \"body\", \"targetTable\": \"t\"}");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(json(r).get("error").get("problems").toString())
+        .contains("Invalid option 'table': docs; DROP TABLE docs")
+        .contains("Invalid option 'id-column': id) --");
+    assertThat(count(db, "SELECT COUNT(*) FROM docs")).isEqualTo(200);
+  }
+
+  @Test
+  void aJobSpecOverTheLimitGets413() throws Exception {
+    String big = "{\"table\": \"" + "x".repeat(JobsApi.MAX_SPEC_BYTES) + "\"}";
+    HttpResponse<String> r = call("POST", "/jobs", big, ADMIN);
+    assertThat(r.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void stalledConnectionsDoNotBlockTheController() throws Exception {
+    // Before: 8 stalled connections took all of the JDK server's threads, /healthz included.
+    java.util.List<java.net.Socket> stalled = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 32; i++) {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", controller.port());
+        socket
+            .getOutputStream()
+            .write(
+                ("POST /jobs HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        stalled.add(socket);
+      }
+      assertThat(call("GET", "/healthz", null, KEY).statusCode()).isEqualTo(200);
+      assertThat(call("GET", "/jobs", null, ADMIN).statusCode()).isEqualTo(200);
+    } finally {
+      for (java.net.Socket socket : stalled) {
+        socket.close();
+      }
+    }
   }
 }

@@ -27,6 +27,19 @@ record Route(
     return extension != null && extension.localPaths().contains(path);
   }
 
+  /** Whether {@code path} matches one of the paths the extension handles itself (any method). */
+  boolean isHandled(String path) {
+    if (extension == null) {
+      return false;
+    }
+    for (String template : extension.handledPaths()) {
+      if (RouteTable.pattern(template).matcher(path).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Every path this route claims on its server: the query's, then the extension's. */
   List<String> allPaths() {
     if (extension == null) {
@@ -34,6 +47,7 @@ record Route(
     }
     List<String> all = new java.util.ArrayList<>(paths);
     all.addAll(extension.localPaths());
+    all.addAll(extension.handledPaths());
     return all;
   }
 
