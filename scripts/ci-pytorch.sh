@@ -39,13 +39,15 @@ mvn -B -Ppytorch -pl service-it -am verify \
   -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dspark.embed.test.torchscriptDir="$MODEL_DIR"
 
-# A test that found no model or no engine is skipped, not failed: here that is a failure.
+# A test that found no model or no engine is skipped (or, skipped in @BeforeAll, not run at all),
+# not failed: here either is a failure.
 for report in \
   embed-query/target/surefire-reports/TEST-dev.sparkembed.embed.engine.PyTorchEngineTest.xml \
   embed-query/target/surefire-reports/TEST-dev.sparkembed.embed.spark.EmbeddingTransformerPyTorchTest.xml \
   service-it/target/failsafe-reports/TEST-dev.sparkembed.serviceit.PyTorchEngineIT.xml; do
-  if [ ! -f "$report" ] || ! grep -q '<testsuite[^>]* skipped="0"' "$report"; then
-    echo "ci-pytorch: $report is missing or reports skipped tests" >&2
+  if [ ! -f "$report" ] || ! grep -q '<testsuite[^>]* tests="[1-9]' "$report" \
+      || ! grep -q '<testsuite[^>]* skipped="0"' "$report"; then
+    echo "ci-pytorch: $report is missing, or reports no tests run or skipped ones" >&2
     exit 1
   fi
 done
