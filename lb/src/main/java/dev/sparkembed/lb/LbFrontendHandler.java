@@ -1,5 +1,7 @@
 package dev.sparkembed.lb;
 
+import dev.sparkembed.serving.server.LingeringClose;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -175,7 +177,17 @@ final class LbFrontendHandler extends ChannelInboundHandlerAdapter implements Pr
     if (!keep) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
-    ctx.writeAndFlush(response).addListener(f -> answered(keep && f.isSuccess()));
+    int status = response.status().code();
+    ChannelFuture written = ctx.writeAndFlush(response);
+    if (!keep && (status == 413 || status == 408)) {
+      // A final answer while the client may still be sending: linger so that it reads it.
+      closing = true;
+      busy = false;
+      releasePending();
+      LingeringClose.after(written);
+      return;
+    }
+    written.addListener(f -> answered(keep && f.isSuccess()));
   }
 
   @Override

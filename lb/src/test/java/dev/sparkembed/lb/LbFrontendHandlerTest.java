@@ -199,6 +199,13 @@ class LbFrontendHandlerTest {
     assertThat(channel.isOpen()).isFalse();
   }
 
+  /** After a final 413/408 the connection lingers (discarding input), then closes. */
+  private void lingerOver() {
+    channel.advanceTimeBy(
+        dev.sparkembed.serving.server.LingeringClose.LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
+  }
+
   @Test
   void bodyOverTheLimitGets413AndCloses() throws Exception {
     List<FullHttpResponse> responses =
@@ -208,6 +215,7 @@ class LbFrontendHandlerTest {
     assertThat(responses.get(0).status().code()).isEqualTo(413);
     assertThat(errorMessage(responses.get(0)))
         .isEqualTo("Request body is larger than the load balancer's limit of 1024 bytes");
+    lingerOver();
     assertThat(channel.isOpen()).isFalse();
   }
 
@@ -243,6 +251,7 @@ class LbFrontendHandlerTest {
     assertThat(responses.get(0).status().code()).isEqualTo(408);
     assertThat(errorMessage(responses.get(0)))
         .isEqualTo("The request was not received completely within 5000 ms");
+    lingerOver();
     assertThat(channel.isOpen()).isFalse();
   }
 

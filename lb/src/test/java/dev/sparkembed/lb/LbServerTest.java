@@ -372,6 +372,32 @@ class LbServerTest {
   }
 
   @Test
+  void a413ReachesClientsThatSendTheWholeBodyBeforeReading() throws Exception {
+    TestBackend a = backend("a");
+    LbServer lb = lb(Map.of(LbOptions.MAX_BODY, "64k"), a);
+    byte[] body = new byte[4 << 20];
+    java.util.Arrays.fill(body, (byte) 'x');
+    for (int i = 0; i < 10; i++) {
+      // Python's http.client: the whole request, then read (before: a reset, no 413).
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", lb.port())) {
+        s.setSoTimeout(30_000);
+        s.getOutputStream()
+            .write(
+                ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.getOutputStream().write(body);
+        String status =
+            new java.io.BufferedReader(
+                    new java.io.InputStreamReader(
+                        s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                .readLine();
+        assertThat(status).as("try " + i).startsWith("HTTP/1.1 413");
+      }
+    }
+    assertThat(a.requests.get()).isZero();
+  }
+
+  @Test
   void streamsChunkedResponsesAndEnforcesTheBodyLimit() throws Exception {
     TestBackend a = backend("a");
     LbServer lb = lb(Map.of(LbOptions.MAX_BODY, "64k"), a);

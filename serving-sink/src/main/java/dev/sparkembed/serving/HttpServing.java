@@ -10,9 +10,8 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.sparkembed.serving.conf.HttpServerOptions;
 import dev.sparkembed.serving.server.HttpReply;
+import dev.sparkembed.serving.server.ServingRegistry;
 import dev.sparkembed.serving.sink.JsonBodyParser;
-import dev.sparkembed.serving.source.ContinuousReadAhead;
-import dev.sparkembed.serving.source.DriverQueries;
 import dev.sparkembed.serving.source.PublishedServers;
 import dev.sparkembed.serving.source.RequestRows;
 import dev.sparkembed.serving.source.ServerInfo;
@@ -21,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -68,7 +68,8 @@ public final class HttpServing {
   /** Column that the sink reads the reply from. */
   public static final String REPLY = "reply";
 
-  private static final int REQUEST_ID_FIELD = RequestRows.ID_TYPE.fieldIndex("requestId");
+  private static final int REQUEST_ID_FIELD =
+      RequestRows.ID_TYPE.fieldIndex(RequestRows.ID_REQUEST);
 
   private HttpServing() {}
 
@@ -195,7 +196,9 @@ public final class HttpServing {
    * @param id the {@code id} struct of a row of the source
    */
   public static boolean moreRequestsReady(Row id) {
-    return ContinuousReadAhead.handedAfter(id.getLong(REQUEST_ID_FIELD));
+    TaskContext ctx = TaskContext.get();
+    return ctx != null
+        && ServingRegistry.jvm().handedAfter(ctx.taskAttemptId(), id.getLong(REQUEST_ID_FIELD));
   }
 
   /**
@@ -205,24 +208,25 @@ public final class HttpServing {
    * @throws IllegalStateException when the query fails or stops first, or after {@code timeout}
    */
   public static void awaitServing(StreamingQuery query, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (DriverQueries.source(query.id().toString()) == null) {
-      if (!query.isActive()) {
-        throw new IllegalStateException(
-            "Query " + query.name() + " stopped before serving",
-            query.exception().getOrElse(() -> null));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "Query " + query.name() + " is not serving after " + timeout.toMillis() + " ms");
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while waiting for " + query.name(), e);
-      }
+    ServingRegistry.SourceHandle source;
+    try {
+      source =
+          ServingRegistry.jvm()
+              .awaitSource(query.id().toString(), timeout.toMillis(), () -> !query.isActive());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for " + query.name(), e);
     }
+    if (source != null) {
+      return;
+    }
+    if (!query.isActive()) {
+      throw new IllegalStateException(
+          "Query " + query.name() + " stopped before serving",
+          query.exception().getOrElse(() -> null));
+    }
+    throw new IllegalStateException(
+        "Query " + query.name() + " is not serving after " + timeout.toMillis() + " ms");
   }
 
   /**

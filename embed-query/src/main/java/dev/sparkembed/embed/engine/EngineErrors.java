@@ -14,18 +14,16 @@ import java.util.stream.Collectors;
 public final class EngineErrors {
   private EngineErrors() {}
 
-  /** {@code Invalid option 'device': 'gpu' (expected one of auto, cpu, cuda)}. */
-  public static IllegalArgumentException invalidOption(
-      String option, Object value, Collection<String> validValues) {
-    return invalidOption(option, value, "one of " + String.join(", ", validValues));
+  /**
+   * How engine messages show a bad value: strings quoted, {@code Invalid option 'device': 'gpu'}.
+   */
+  public static Object shown(Object value) {
+    return value instanceof String ? "'" + value + "'" : value;
   }
 
-  /** {@code Invalid option 'batchTokenBudget': 0 (expected 16-1048576)}. */
-  public static IllegalArgumentException invalidOption(
-      String option, Object value, String expected) {
-    String shown = value instanceof String ? "'" + value + "'" : String.valueOf(value);
-    return new IllegalArgumentException(
-        "Invalid option '" + option + "': " + shown + " (expected " + expected + ")");
+  /** {@code one of auto, cpu, cuda}, for the "expected" part of an option error. */
+  public static String oneOf(Collection<String> validValues) {
+    return "one of " + String.join(", ", validValues);
   }
 
   /** The lower-case names of an enum's constants, for "expected one of ..." lists. */

@@ -176,10 +176,14 @@ public final class JobSpecJson {
     } catch (JobValidationException e) {
       for (String p : e.problems()) {
         // The CLI's --jdbc-url is a job's "connection".
-        problems.add(
-            p.startsWith("Missing option '--jdbc-url'")
-                ? JobErrors.missingConnection(context.connections().names())
-                : p);
+        if (p.startsWith("Missing option '--jdbc-url'")) {
+          p = JobErrors.missingConnection(context.connections().names());
+        } else if (p.equals(JobErrors.missingSource())) {
+          p = JobErrors.missingJobSource();
+        }
+        if (!problems.contains(p)) {
+          problems.add(p);
+        }
       }
     }
     throw new JobValidationException(problems);

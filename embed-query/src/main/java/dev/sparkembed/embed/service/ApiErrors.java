@@ -124,6 +124,21 @@ public final class ApiErrors {
     return bad("Row " + row + " of the batch " + problem, null, null);
   }
 
+  /** An error the HTTP server answers itself (404, 405, 408, 413, 503), in OpenAI's fields. */
+  public static ApiException serverLevel(int status, String message) {
+    String code =
+        switch (status) {
+          case 404 -> "not_found";
+          case 405 -> "method_not_allowed";
+          case 408 -> "request_timeout";
+          case 413 -> "request_too_large";
+          case 503 -> "service_unavailable";
+          default -> null;
+        };
+    return new ApiException(
+        status, status >= 500 ? SERVER_ERROR : INVALID_REQUEST, message, null, code);
+  }
+
   public static ApiException unauthorized() {
     return new ApiException(
         401,
@@ -150,13 +165,6 @@ public final class ApiErrors {
   public static ApiException embeddingFailed(Throwable cause) {
     String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     return new ApiException(500, SERVER_ERROR, "Embedding failed: " + why, null, null);
-  }
-
-  /** A bad {@code serve} option: {@code Invalid option '--port': -1 (expected 1-65535)}. */
-  public static IllegalArgumentException invalidOption(
-      String option, Object value, String expected) {
-    return new IllegalArgumentException(
-        "Invalid option '--" + option + "': " + value + " (expected " + expected + ")");
   }
 
   /** Two options that only make sense together, given one without the other. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -16,7 +17,11 @@ final class ServiceJson {
   // Vectors are most of every reply: Schubfach writes floats several times faster than
   // Float.toString, with the same shortest round-tripping digits.
   static final ObjectMapper MAPPER =
-      JsonMapper.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
+      JsonMapper.builder()
+          .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+          // {"input":"hi"} xyz is not one JSON document: refuse it rather than read half.
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
   static final JsonFactory FACTORY = MAPPER.getFactory();
 
   private ServiceJson() {}

@@ -19,9 +19,11 @@ public class ServiceServerExtension implements ServerExtension {
   /** Source option (after the {@code extension.} prefix): SHA-256 (hex) of the API key. */
   public static final String API_KEY_SHA256 = "apiKeySha256";
 
+  private static final byte[] NO_BODY = new byte[0];
   private static final Set<String> LOCAL_PATHS = Set.copyOf(new HashSet<>(InfoEndpoints.PATHS));
 
   private InfoEndpoints endpoints;
+  private ApiKeyCheck apiKey;
   private final ServiceMetrics metrics = ServiceMetrics.jvm();
 
   /** Created by the server through reflection. */
@@ -35,7 +37,7 @@ public class ServiceServerExtension implements ServerExtension {
 
   @Override
   public void start(Map<String, String> options, RequestQueue queue) {
-    ApiKeyCheck apiKey = ApiKeyCheck.fromDigestHex(options.get(API_KEY_SHA256));
+    apiKey = ApiKeyCheck.fromDigestHex(options.get(API_KEY_SHA256));
     if (queue != null) {
       metrics.queueDepth(queue::depth);
     }
@@ -52,6 +54,32 @@ public class ServiceServerExtension implements ServerExtension {
   public HttpReply answer(String path, String query, Map<String, String> headers) {
     ServiceReply reply = endpoints.answer(new ServiceRequest("GET", path, headers, new byte[0]));
     return new HttpReply(reply.status(), Map.of("content-type", reply.contentType()), reply.body());
+  }
+
+  /** The API key is checked as a request arrives: a keyless flood never fills the queue. */
+  @Override
+  public HttpReply admit(String path, Map<String, String> headers) {
+    if (!apiKey.required() || apiKey.permits(new ServiceRequest("POST", path, headers, NO_BODY))) {
+      return null;
+    }
+    ApiFormat format = ApiFormat.forPath(path);
+    byte[] body =
+        (format == null ? ApiFormat.OPENAI : format)
+            .wireFormat()
+            .encodeError(ApiErrors.unauthorized());
+    return new HttpReply(401, Map.of("content-type", HttpReply.JSON), body);
+  }
+
+  /** OpenAI's error envelope for the server's own errors on OpenAI and Azure OpenAI paths. */
+  @Override
+  public HttpReply error(String path, int status, String message) {
+    if (!path.startsWith("/v1/") && !path.startsWith("/openai/")) {
+      return null;
+    }
+    return new HttpReply(
+        status,
+        Map.of("content-type", HttpReply.JSON),
+        OpenAiWireFormat.openAiError(ApiErrors.serverLevel(status, message)));
   }
 
   @Override

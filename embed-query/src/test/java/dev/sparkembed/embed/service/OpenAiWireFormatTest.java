@@ -164,4 +164,12 @@ class OpenAiWireFormatTest {
     assertThat(ApiFormat.AZURE_OPENAI.wireFormat()).isInstanceOf(OpenAiWireFormat.class);
     assertThatThrownBy(() -> parse("{}")).isInstanceOf(ApiException.class);
   }
+
+  @Test
+  void trailingBytesAfterTheJsonBodyAre400() {
+    ApiException e = refused("{\"input\":\"hi\"} xyz");
+    assertThat(e.status()).isEqualTo(400);
+    assertThat(refused("{\"input\":\"hi\"}{\"input\":\"again\"}").status()).isEqualTo(400);
+    assertThat(parse("{\"input\":\"hi\"}  \n").texts()).containsExactly("hi");
+  }
 }

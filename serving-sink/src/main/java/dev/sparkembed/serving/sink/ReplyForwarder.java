@@ -22,6 +22,15 @@ import org.slf4j.LoggerFactory;
 final class ReplyForwarder {
   private static final Logger LOG = LoggerFactory.getLogger(ReplyForwarder.class);
   private static final long COMMIT_WAIT_SECONDS = 60;
+  static final long MAX_BATCH_BYTES = 8L << 20;
+
+  /** A reply's approximate size on the wire. */
+  private record HttpReplyBytes(long bytes) {
+    static HttpReplyBytes of(InternalWireFormat.WireReply r) {
+      byte[] body = r.reply().body();
+      return new HttpReplyBytes(256 + (body == null ? 0 : body.length));
+    }
+  }
 
   private final String secret;
   private final Map<String, Target> targets = new HashMap<>();
@@ -39,8 +48,20 @@ final class ReplyForwarder {
   }
 
   private void send(Target t) {
-    List<InternalWireFormat.WireReply> batch = t.buffer;
-    t.buffer = new ArrayList<>();
+    // A batch stays well under the receiving server's internal body limit (32 MiB); one reply
+    // larger than the budget goes alone.
+    int n = 0;
+    long bytes = 0;
+    while (n < t.buffer.size()) {
+      HttpReplyBytes size = HttpReplyBytes.of(t.buffer.get(n));
+      if (n > 0 && bytes + size.bytes() > MAX_BATCH_BYTES) {
+        break;
+      }
+      bytes += size.bytes();
+      n++;
+    }
+    List<InternalWireFormat.WireReply> batch = new ArrayList<>(t.buffer.subList(0, n));
+    t.buffer.subList(0, n).clear();
     CompletableFuture<Void> f = t.client.forward(InternalWireFormat.encodeReplies(batch));
     t.inFlight = f;
     t.lastSent = f;

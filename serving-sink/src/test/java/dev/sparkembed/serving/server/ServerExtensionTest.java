@@ -103,7 +103,8 @@ class ServerExtensionTest {
                 ? new ServingServers.ExtensionSpec(
                     RecordingExtension.class.getName(), Map.of("greeting", "hi"))
                 : null,
-            tls));
+            tls,
+            30_000));
   }
 
   @Test

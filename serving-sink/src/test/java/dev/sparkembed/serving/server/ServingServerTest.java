@@ -51,7 +51,8 @@ class ServingServerTest {
             null,
             0,
             null,
-            null));
+            null,
+            30_000));
   }
 
   private ServingServers.Registration register(String path) throws IOException {

@@ -35,6 +35,11 @@ public final class HttpServerOptions {
   public static final String REQUEST_TIMEOUT = "requestTimeout";
   public static final long REQUEST_TIMEOUT_DEFAULT_MS = 30_000;
 
+  /** A request must arrive whole (head and body) this soon after its first byte, else 408. */
+  public static final String REQUEST_READ_TIMEOUT = "requestReadTimeout";
+
+  public static final long REQUEST_READ_TIMEOUT_DEFAULT_MS = 30_000;
+
   /** Admission control: the most requests one micro-batch reads from one server. */
   public static final String MAX_REQUESTS_PER_BATCH = "maxRequestsPerBatch";
 

@@ -32,6 +32,7 @@ public final class HttpSourceConf implements Serializable {
   private final Map<String, String> extensionOptions;
   private final String tlsCert;
   private final String tlsKey;
+  private final long requestReadTimeoutMs;
 
   private HttpSourceConf(
       String host,
@@ -48,7 +49,8 @@ public final class HttpSourceConf implements Serializable {
       String extension,
       Map<String, String> extensionOptions,
       String tlsCert,
-      String tlsKey) {
+      String tlsKey,
+      long requestReadTimeoutMs) {
     this.host = host;
     this.port = port;
     this.paths = List.copyOf(paths);
@@ -66,6 +68,7 @@ public final class HttpSourceConf implements Serializable {
     this.extensionOptions = ext;
     this.tlsCert = tlsCert;
     this.tlsKey = tlsKey;
+    this.requestReadTimeoutMs = requestReadTimeoutMs;
   }
 
   /**
@@ -182,7 +185,10 @@ public final class HttpSourceConf implements Serializable {
         extension == null ? null : extension.trim(),
         extensionOptions,
         tlsCert,
-        tlsKey);
+        tlsKey,
+        p.durationMs(
+            HttpServerOptions.REQUEST_READ_TIMEOUT,
+            HttpServerOptions.REQUEST_READ_TIMEOUT_DEFAULT_MS));
   }
 
   private static void readablePem(String key, String file) {
@@ -234,7 +240,13 @@ public final class HttpSourceConf implements Serializable {
         extension,
         extensionOptions,
         tlsCert,
-        tlsKey);
+        tlsKey,
+        requestReadTimeoutMs);
+  }
+
+  /** How long one request may take to arrive whole (head and body) before it gets 408. */
+  public long requestReadTimeoutMs() {
+    return requestReadTimeoutMs;
   }
 
   public String host() {

@@ -20,12 +20,6 @@ public final class ServingErrors {
         String.format(Locale.ROOT, "Missing option '%s' (expected %s)", key, expected));
   }
 
-  public static IllegalArgumentException optionNotForMode(String key, String mode) {
-    return new IllegalArgumentException(
-        String.format(
-            Locale.ROOT, "Option '%s' does not apply to mode '%s' (remove it)", key, mode));
-  }
-
   public static IllegalStateException pathTaken(String host, int port, String path) {
     return new IllegalStateException(
         String.format(

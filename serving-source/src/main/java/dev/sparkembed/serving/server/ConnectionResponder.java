@@ -2,6 +2,7 @@ package dev.sparkembed.serving.server;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -32,8 +33,19 @@ final class ConnectionResponder {
   private int nextToWrite;
   private boolean closing;
 
-  ConnectionResponder(Channel channel) {
+  private final Runnable progress;
+
+  /**
+   * @param progress runs on the event loop after answers were written (the handler resumes reading)
+   */
+  ConnectionResponder(Channel channel, Runnable progress) {
     this.channel = channel;
+    this.progress = progress;
+  }
+
+  /** Event loop only: requests of this connection not answered yet. */
+  int inFlight() {
+    return nextIndex - nextToWrite;
   }
 
   /** Event loop only: the next request's slot. */
@@ -63,13 +75,13 @@ final class ConnectionResponder {
     return nextToWrite < nextIndex;
   }
 
-  void respond(int index, HttpReply reply, boolean keepAlive, PendingRequest done) {
-    onLoop(() -> respondOnLoop(index, new Pending(reply, keepAlive, null), done));
+  void respond(int index, HttpReply reply, boolean keepAlive, boolean linger, PendingRequest done) {
+    onLoop(() -> respondOnLoop(index, new Pending(reply, keepAlive, null, linger), done));
   }
 
   /** Like {@link #respond}, with the reply's body streamed from {@code files}. */
   void respondWithFiles(int index, HttpReply head, List<Path> files, boolean keepAlive) {
-    onLoop(() -> respondOnLoop(index, new Pending(head, keepAlive, files), null));
+    onLoop(() -> respondOnLoop(index, new Pending(head, keepAlive, files, false), null));
   }
 
   private void onLoop(Runnable task) {
@@ -107,7 +119,12 @@ final class ConnectionResponder {
         FullHttpResponse response = toResponse(next.reply, next.keepAlive);
         if (!next.keepAlive) {
           closing = true;
-          channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+          ChannelFuture written = channel.writeAndFlush(response);
+          if (next.linger) {
+            LingeringClose.after(written);
+          } else {
+            written.addListener(ChannelFutureListener.CLOSE);
+          }
           ready.clear();
           return;
         }
@@ -116,6 +133,7 @@ final class ConnectionResponder {
     }
     if (wrote) {
       channel.flush();
+      progress.run();
     }
   }
 
@@ -188,5 +206,5 @@ final class ConnectionResponder {
   }
 
   /** One answer waiting for its turn; {@code files} (or null) stream the body. */
-  private record Pending(HttpReply reply, boolean keepAlive, List<Path> files) {}
+  private record Pending(HttpReply reply, boolean keepAlive, List<Path> files, boolean linger) {}
 }

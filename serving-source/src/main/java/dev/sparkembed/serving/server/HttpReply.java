@@ -19,6 +19,12 @@ public record HttpReply(int status, Map<String, String> headers, byte[] body) {
         ("{\"error\":" + JsonQuoting.quote(message) + "}").getBytes(StandardCharsets.UTF_8));
   }
 
+  /** 503 with {@code Retry-After: 1}: the client may try again (a full queue, a stopping query). */
+  public static HttpReply unavailable(String message) {
+    return new HttpReply(
+        503, Map.of("content-type", JSON, "retry-after", "1"), error(503, message).body());
+  }
+
   /** A JSON body with status 200. */
   public static HttpReply json(String json) {
     return new HttpReply(200, Map.of("content-type", JSON), json.getBytes(StandardCharsets.UTF_8));

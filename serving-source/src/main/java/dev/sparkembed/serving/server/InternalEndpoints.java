@@ -27,6 +27,10 @@ final class InternalEndpoints {
   static final String CLOSE = "close";
   static final String TAKE = "take";
 
+  /** One answer for a wrong secret and an unknown queue alike: tokens cannot be probed. */
+  static final String FORBIDDEN =
+      "Missing or wrong " + HttpServerOptions.SECRET_HEADER + " header, or no such queue";
+
   private final RouteTable routes;
 
   InternalEndpoints(RouteTable routes) {
@@ -97,17 +101,7 @@ final class InternalEndpoints {
   }
 
   private static HttpReply forbiddenOrGone(RequestQueue queue, String token) {
-    if (queue == null) {
-      // Unknown queues look the same as a wrong secret, so tokens cannot be probed.
-      return HttpReply.error(
-          403,
-          "Missing or wrong "
-              + HttpServerOptions.SECRET_HEADER
-              + " header, or no queue '"
-              + token
-              + "'");
-    }
-    return HttpReply.error(403, "Missing or wrong " + HttpServerOptions.SECRET_HEADER + " header");
+    return HttpReply.error(403, FORBIDDEN);
   }
 
   private void servers(String secret, ResponseSlot slot) {
@@ -117,14 +111,19 @@ final class InternalEndpoints {
         return;
       }
     }
-    slot.send(
-        HttpReply.error(403, "Missing or wrong " + HttpServerOptions.SECRET_HEADER + " header"));
+    slot.send(HttpReply.error(403, FORBIDDEN));
   }
 
   private static void replies(FullHttpRequest request, String secret, ResponseSlot slot) {
     byte[] body = new byte[request.content().readableBytes()];
     request.content().readBytes(body);
-    List<InternalWireFormat.WireReply> replies = InternalWireFormat.decodeReplies(body);
+    List<InternalWireFormat.WireReply> replies;
+    try {
+      replies = InternalWireFormat.decodeReplies(body);
+    } catch (RuntimeException e) {
+      slot.send(HttpReply.error(400, "Malformed replies body: " + e));
+      return;
+    }
     for (InternalWireFormat.WireReply r : replies) {
       RequestQueue q = ServingServers.queue(r.queue());
       if (q != null && !q.secretMatches(secret)) {

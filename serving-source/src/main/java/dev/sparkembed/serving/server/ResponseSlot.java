@@ -8,6 +8,7 @@ public final class ResponseSlot {
   private final ConnectionResponder responder;
   private final int index;
   private final boolean keepAlive;
+  private boolean linger;
   private volatile ServerExtension observer;
   private String path;
   private long receivedNanos;
@@ -16,6 +17,12 @@ public final class ResponseSlot {
     this.responder = responder;
     this.index = index;
     this.keepAlive = keepAlive;
+  }
+
+  /** After this answer the connection lingers (discarding input) and closes: a final answer. */
+  ResponseSlot lingerOnClose() {
+    linger = true;
+    return this;
   }
 
   /** Tells {@code extension} of this request's answer, when it comes (event loop, once). */
@@ -27,12 +34,12 @@ public final class ResponseSlot {
 
   void send(HttpReply reply) {
     answered(reply);
-    responder.respond(index, reply, keepAlive, null);
+    responder.respond(index, reply, keepAlive, linger, null);
   }
 
   void send(HttpReply reply, PendingRequest done) {
     answered(reply);
-    responder.respond(index, reply, keepAlive, done);
+    responder.respond(index, reply, keepAlive, linger, done);
   }
 
   void sendFiles(

@@ -38,6 +38,25 @@ public interface ServerExtension {
   void answered(String path, int status, long nanos);
 
   /**
+   * Checks a request to one of the query's queued paths as it arrives, before it is queued (an API
+   * key, say), so refused requests never take a place in the queue. Event loop: must not block.
+   *
+   * @param headers lower-case names
+   * @return the refusal to answer at once, or null to queue the request
+   */
+  default HttpReply admit(String path, Map<String, String> headers) {
+    return null;
+  }
+
+  /**
+   * The server's own error for {@code path} (404, 405, 413, 408, 503) in the API's error shape, or
+   * null for the server's plain {@code {"error": message}}.
+   */
+  default HttpReply error(String path, int status, String message) {
+    return null;
+  }
+
+  /**
    * Paths (templates such as {@code /jobs/{id}} allowed) whose requests, any method, this extension
    * answers itself through {@link #handle}, with bodies up to {@link #handledBodyLimit}. None by
    * default.

@@ -1,12 +1,17 @@
 package dev.sparkembed.serving.server;
 
+import dev.sparkembed.serving.conf.HttpServerOptions;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
@@ -14,7 +19,9 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * Joins a request's head and body chunks into one {@code FullHttpRequest}, enforcing the body limit
  * of the request's own path (queries sharing a port may have different limits). A body over the
- * limit becomes an {@link OversizedRequest} event and the rest of it is discarded. Event loop.
+ * limit (decided on Content-Length before any {@code 100 Continue}, which this class sends) or an
+ * internal request without the query secret becomes a {@link RefusedRequest} event and the rest of
+ * it is discarded. Event loop.
  */
 final class ServingRequestAggregator extends ChannelInboundHandlerAdapter {
   private final RouteTable routes;
@@ -51,11 +58,24 @@ final class ServingRequestAggregator extends ChannelInboundHandlerAdapter {
       return; // the handler answers 400 when the (empty) request is complete
     }
     String path = new QueryStringDecoder(request.uri()).path();
+    if (path.startsWith(HttpServerOptions.INTERNAL_PREFIX)
+        && !routes.internalSecretAccepted(
+            path, request.headers().get(HttpServerOptions.SECRET_HEADER))) {
+      // Checked on the head: a caller without the secret never gets its body read.
+      refuse(ctx, new RefusedRequest(path, 403, InternalEndpoints.FORBIDDEN));
+      return;
+    }
     limit = routes.bodyLimit(path);
     long declared = HttpUtil.getContentLength(request, -1L);
     if (declared > limit) {
+      // Decided on Content-Length before any 100 Continue: the client need not send the body.
       oversized(ctx, path);
       return;
+    }
+    if (HttpUtil.is100ContinueExpected(request)) {
+      ctx.writeAndFlush(
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      request.headers().remove(HttpHeaderNames.EXPECT);
     }
     body = ctx.alloc().compositeBuffer(1024);
   }
@@ -83,16 +103,42 @@ final class ServingRequestAggregator extends ChannelInboundHandlerAdapter {
       full.setDecoderResult(head.decoderResult());
       body = null;
       head = null;
+      requestComplete(ctx);
       ctx.fireChannelRead(full);
     }
   }
 
   private void oversized(ChannelHandlerContext ctx, String path) {
-    boolean keepAlive = false; // the rest of the body is unread: this connection ends after 413
+    refuse(
+        ctx,
+        new RefusedRequest(
+            path, 413, "Request body over the limit of " + limit + " bytes for " + path));
+  }
+
+  /** Answered without its body; the rest of what the client sends is discarded. */
+  private void refuse(ChannelHandlerContext ctx, RefusedRequest refused) {
     releaseBody();
     discarding = true;
-    ctx.fireChannelRead(new OversizedRequest(path, limit, keepAlive));
     head = null;
+    requestComplete(ctx);
+    ctx.fireChannelRead(refused);
+  }
+
+  private static void requestComplete(ChannelHandlerContext ctx) {
+    RequestReadDeadline deadline = ctx.pipeline().get(RequestReadDeadline.class);
+    if (deadline != null) {
+      deadline.requestComplete();
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof RequestReadDeadline.TimedOut) {
+      releaseBody();
+      discarding = true;
+      head = null;
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   private void releaseBody() {

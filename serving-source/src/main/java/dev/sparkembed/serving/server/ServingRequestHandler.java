@@ -26,7 +26,13 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
   private final RouteTable routes;
   private final InternalEndpoints internal;
   private final boolean httpsOnly;
+
+  /** Requests of one connection waiting for their answers before it is read again. */
+  static final int MAX_IN_FLIGHT_PER_CONNECTION = 64;
+
   private ConnectionResponder responder;
+  private final java.util.ArrayDeque<Object> held = new java.util.ArrayDeque<>();
+  private boolean resuming;
   private boolean secure;
 
   /**
@@ -41,21 +47,45 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    responder = new ConnectionResponder(ctx.channel());
+    responder = new ConnectionResponder(ctx.channel(), () -> resume(ctx));
     ctx.fireChannelActive();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof OversizedRequest o) {
-      ResponseSlot slot = responder.nextSlot(false);
-      Route route = routes.get(o.path());
-      if (route != null && route.extension() != null) {
-        slot.observe(route.extension(), o.path(), System.nanoTime());
+    if (!held.isEmpty() || responder.inFlight() >= MAX_IN_FLIGHT_PER_CONNECTION) {
+      // One read may hold many pipelined requests: keep them until earlier ones are answered.
+      held.add(msg);
+      updateReading(ctx);
+      return;
+    }
+    process(ctx, msg);
+  }
+
+  /** After answers were written: handles held requests while the connection has room. */
+  private void resume(ChannelHandlerContext ctx) {
+    if (resuming) {
+      return; // an answer written while a held request was handled: the loop below goes on
+    }
+    resuming = true;
+    try {
+      while (!held.isEmpty() && responder.inFlight() < MAX_IN_FLIGHT_PER_CONNECTION) {
+        process(ctx, held.poll());
       }
-      slot.send(
-          HttpReply.error(
-              413, "Request body over the limit of " + o.limit() + " bytes for " + o.path()));
+    } finally {
+      resuming = false;
+    }
+    updateReading(ctx);
+  }
+
+  private void process(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof RefusedRequest refused) {
+      ResponseSlot slot = responder.nextSlot(false).lingerOnClose();
+      Route route = routes.get(refused.path());
+      if (route != null && route.extension() != null) {
+        slot.observe(route.extension(), refused.path(), System.nanoTime());
+      }
+      slot.send(error(refused.path(), refused.status(), refused.message()));
       return;
     }
     if (!(msg instanceof FullHttpRequest request)) {
@@ -67,7 +97,45 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
       handle(request);
     } finally {
       request.release();
+      updateReading(ctx);
     }
+  }
+
+  /**
+   * Back-pressure: the connection is read only while it has fewer than {@link
+   * #MAX_IN_FLIGHT_PER_CONNECTION} requests waiting for their answers and its outgoing buffer is
+   * below the high-water mark, so one client can neither fill the queue by pipelining nor make the
+   * server hold what it never reads.
+   */
+  private void updateReading(ChannelHandlerContext ctx) {
+    if (ctx.pipeline().get(LingeringClose.class) != null) {
+      return;
+    }
+    boolean read =
+        held.isEmpty()
+            && responder.inFlight() < MAX_IN_FLIGHT_PER_CONNECTION
+            && ctx.channel().isWritable();
+    if (ctx.channel().config().isAutoRead() != read) {
+      ctx.channel().config().setAutoRead(read);
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    updateReading(ctx);
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  /** The server's own error, in the path's API shape when its extension has one. */
+  private HttpReply error(String path, int status, String message) {
+    HttpReply shaped = routes.extensionError(path, status, message);
+    HttpReply reply = shaped != null ? shaped : HttpReply.error(status, message);
+    if (status != 503) {
+      return reply;
+    }
+    Map<String, String> headers = new HashMap<>(reply.headers());
+    headers.put("retry-after", "1");
+    return new HttpReply(503, headers, reply.body());
   }
 
   private void handle(FullHttpRequest request) {
@@ -88,19 +156,20 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (httpsOnly && !secure) {
-      slot.send(HttpReply.error(400, "This server speaks HTTPS only: use https://"));
+      slot.send(error(path, 400, "This server speaks HTTPS only: use https://"));
       return;
     }
-    Route route =
-        routes.get(
-            path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+    Route route = routes.get(routedPath(path));
     if (route == null) {
-      slot.send(HttpReply.error(404, "No API at path '" + path + "'"));
+      String stopped = routes.retiredReason(routedPath(path));
+      slot.send(
+          stopped != null
+              ? error(path, 503, "Not serving: " + stopped)
+              : error(path, 404, "No API at path '" + path + "'"));
       return;
     }
     String method = request.method().name();
-    String routed =
-        path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    String routed = routedPath(path);
     if (route.extension() != null) {
       slot.observe(route.extension(), routed, System.nanoTime());
     }
@@ -119,21 +188,29 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!route.methods().contains(method)) {
-      slot.send(
-          new HttpReply(
+      HttpReply e =
+          error(
+              routed,
               405,
-              Map.of("content-type", HttpReply.JSON, "allow", String.join(", ", route.methods())),
-              HttpReply.error(
-                      405,
-                      "Method "
-                          + method
-                          + " not allowed on "
-                          + path
-                          + " (allowed: "
-                          + String.join(", ", route.methods())
-                          + ")")
-                  .body()));
+              "Method "
+                  + method
+                  + " not allowed on "
+                  + path
+                  + " (allowed: "
+                  + String.join(", ", route.methods())
+                  + ")");
+      Map<String, String> headers = new HashMap<>(e.headers());
+      headers.put("allow", String.join(", ", route.methods()));
+      slot.send(new HttpReply(405, headers, e.body()));
       return;
+    }
+    if (route.extension() != null && route.queue() != null) {
+      // Checked on arrival: a refused request never takes a place in the queue.
+      HttpReply refusal = route.extension().admit(routed, headers(request));
+      if (refusal != null) {
+        slot.send(refusal);
+        return;
+      }
     }
     if (route.queue() == null) {
       slot.send(
@@ -213,26 +290,36 @@ final class ServingRequestHandler extends ChannelInboundHandlerAdapter {
             });
     switch (admission) {
       case QUEUED -> LOG.debug("Queued {} {} ({} bytes)", data.method(), data.path(), body.length);
-      case FULL ->
-          slot.send(
-              new HttpReply(
-                  503,
-                  Map.of("content-type", HttpReply.JSON, "retry-after", "1"),
-                  HttpReply.error(503, "Too many queued requests; retry later").body()));
-      case CLOSED -> slot.send(HttpReply.error(503, "Not serving: " + queue.closeReason()));
+      case FULL -> slot.send(error(data.path(), 503, "Too many queued requests; retry later"));
+      case CLOSED -> slot.send(error(data.path(), 503, "Not serving: " + queue.closeReason()));
     }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    held.forEach(ReferenceCountUtil::release);
+    held.clear();
     if (responder != null) {
       responder.closed().forEach((gone, queue) -> queue.clientGone(gone));
     }
     ctx.fireChannelInactive();
   }
 
+  private static String routedPath(String path) {
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof RequestReadDeadline.TimedOut) {
+      responder
+          .nextSlot(false)
+          .lingerOnClose()
+          .send(
+              HttpReply.error(
+                  408, "The request did not arrive whole within the server's read timeout"));
+      return;
+    }
     if (evt instanceof IdleStateEvent && !responder.busy()) {
       LOG.debug("Closing idle connection {}", ctx.channel().remoteAddress());
       ctx.close();

@@ -5,11 +5,15 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +35,10 @@ final class ServingServer {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel channel;
+  private final ChannelGroup connections;
+
+  /** How long a stopping server waits for its connections' last answers to be written. */
+  static final long DRAIN_MILLIS = 2_000;
 
   /**
    * Binds {@code host:port} (0 for any free port); HTTPS when {@code tls} is given.
@@ -38,7 +46,9 @@ final class ServingServer {
    * @throws java.net.BindException (sneaky) or another exception when the bind fails
    * @throws IllegalArgumentException naming the files when the certificate or key is unusable
    */
-  static ServingServer bind(String host, int port, ServingServers.TlsFiles tls) throws Exception {
+  static ServingServer bind(
+      String host, int port, ServingServers.TlsFiles tls, long requestReadTimeoutMs)
+      throws Exception {
     SslContext ssl = tls == null ? null : sslContext(tls);
     EventLoopGroup boss =
         new NioEventLoopGroup(1, new DefaultThreadFactory("spark-embed-accept", true));
@@ -46,6 +56,7 @@ final class ServingServer {
     EventLoopGroup workers =
         new NioEventLoopGroup(threads, new DefaultThreadFactory("spark-embed-http", true));
     RouteTable routes = new RouteTable();
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     try {
       Channel ch =
           new ServerBootstrap()
@@ -55,11 +66,15 @@ final class ServingServer {
               .option(ChannelOption.SO_REUSEADDR, true)
               .childOption(ChannelOption.TCP_NODELAY, true)
               .childOption(ChannelOption.SO_KEEPALIVE, true)
-              .childHandler(new ServingServerInitializer(routes, ssl))
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK,
+                  new WriteBufferWaterMark(256 << 10, 1 << 20))
+              .childHandler(
+                  new ServingServerInitializer(routes, ssl, requestReadTimeoutMs, connections))
               .bind(host, port)
               .sync()
               .channel();
-      ServingServer server = new ServingServer(host, tls, boss, workers, ch, routes);
+      ServingServer server = new ServingServer(host, tls, boss, workers, ch, routes, connections);
       LOG.info("HTTP{} server listening on {}:{}", tls == null ? "" : "S", host, server.port());
       return server;
     } catch (Exception e) {
@@ -84,7 +99,9 @@ final class ServingServer {
       EventLoopGroup boss,
       EventLoopGroup workers,
       Channel channel,
-      RouteTable routes) {
+      RouteTable routes,
+      ChannelGroup connections) {
+    this.connections = connections;
     this.host = host;
     this.tls = tls;
     this.boss = boss;
@@ -110,10 +127,24 @@ final class ServingServer {
     return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
+  /**
+   * Stops accepting, then closes each connection after what its event loop already has to write
+   * (the 503s of a stopping query), then the event loops: no client waiting for an answer is closed
+   * on without one.
+   */
   void close() {
+    int port = port();
     channel.close().syncUninterruptibly();
+    for (Channel c : connections) {
+      c.eventLoop()
+          .execute(
+              () ->
+                  c.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                      .addListener(io.netty.channel.ChannelFutureListener.CLOSE));
+    }
+    connections.newCloseFuture().awaitUninterruptibly(DRAIN_MILLIS);
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    LOG.info("HTTP server on {}:{} stopped", host, port());
+    LOG.info("HTTP server on {}:{} stopped", host, port);
   }
 }

@@ -44,6 +44,7 @@ final class QueueSpecs {
         conf.extension() == null
             ? null
             : new ServingServers.ExtensionSpec(conf.extension(), conf.extensionOptions()),
-        conf.tlsCert() == null ? null : new ServingServers.TlsFiles(conf.tlsCert(), conf.tlsKey()));
+        conf.tlsCert() == null ? null : new ServingServers.TlsFiles(conf.tlsCert(), conf.tlsKey()),
+        conf.requestReadTimeoutMs());
   }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class RequestQueueLanesTest {
   private final EmbeddedChannel channel = new EmbeddedChannel();
-  private final ConnectionResponder responder = new ConnectionResponder(channel);
+  private final ConnectionResponder responder = new ConnectionResponder(channel, () -> {});
   private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
   private final RequestQueue queue = new RequestQueue("q", "secret", 100, 60_000);
   private int slots;
