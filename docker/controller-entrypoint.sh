@@ -9,6 +9,7 @@
 #                           given to the container come after them
 #   SPARK_DRIVER_HOST       the address executors reach the driver at (default: this host's address)
 #   SPARK_MASTER_HOST       the address the Master advertises (default: the same)
+#   SPARK_DAEMON_MEMORY     the Master's heap (default 1g); JAVA_OPTS reach the service's JVM
 set -euo pipefail
 SPARK_HOME="${SPARK_HOME:-/opt/spark}"
 
@@ -26,7 +27,9 @@ case "$command" in
   *) echo "controller: SPARK_EMBED_COMMAND='$command' (expected serve or controller)" >&2; exit 2 ;;
 esac
 
-"$SPARK_HOME/bin/spark-java" org.apache.spark.deploy.master.Master \
+# The Master's heap: SPARK_DAEMON_MEMORY, as Spark's own scripts (default 1g).
+JAVA_OPTS="-Xmx${SPARK_DAEMON_MEMORY:-1g} ${JAVA_OPTS:-}" \
+  "$SPARK_HOME/bin/spark-java" org.apache.spark.deploy.master.Master \
   --host "$master_host" --port 7077 --webui-port 8080 &
 master=$!
 service=""

@@ -41,6 +41,8 @@ case "$device" in
     ;;
 esac
 
-export JAVA_OPTS="${JAVA_OPTS:-} $gpu_opts"
+# The Worker's own heap (its executors get spark.executor.memory): SPARK_DAEMON_MEMORY, as Spark's
+# scripts (default 1g).
+export JAVA_OPTS="-Xmx${SPARK_DAEMON_MEMORY:-1g} ${JAVA_OPTS:-} $gpu_opts"
 exec "$SPARK_HOME/bin/spark-java" org.apache.spark.deploy.worker.Worker \
   --host "$SPARK_LOCAL_IP" --webui-port "${SPARK_WORKER_WEBUI_PORT:-8081}" "$SPARK_MASTER_URL"
