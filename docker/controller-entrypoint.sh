@@ -20,6 +20,8 @@ own_address() {
 }
 driver_host="${SPARK_DRIVER_HOST:-$(own_address)}"
 master_host="${SPARK_MASTER_HOST:-$driver_host}"
+# Spark's own idea of this host, where the container's hostname does not resolve.
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-$master_host}"
 
 command="${SPARK_EMBED_COMMAND:-serve}"
 case "$command" in

@@ -23,6 +23,7 @@ export JAVA_HOME
 
 driver_host="${SPARK_DRIVER_HOST:-$(getent hosts "$(cat /proc/sys/kernel/hostname)" | awk '{print $1; exit}')}"
 export SPARK_DRIVER_HOST="${driver_host:-127.0.0.1}"
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-$SPARK_DRIVER_HOST}"
 export SPARK_MASTER_URL="${SPARK_MASTER_URL:-local[*]}"
 # PySpark's driver: reachable at SPARK_DRIVER_HOST on fixed ports (open them to the workers).
 export PYSPARK_SUBMIT_ARGS="${PYSPARK_SUBMIT_ARGS:---master $SPARK_MASTER_URL --conf spark.driver.host=$SPARK_DRIVER_HOST --conf spark.driver.bindAddress=0.0.0.0 --conf spark.driver.port=7078 --conf spark.blockManager.port=7079 pyspark-shell}"
