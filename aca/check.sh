@@ -9,7 +9,8 @@
 #   3. every port main.bicep uses agrees with docker/ (EXPOSE lines and the entrypoints);
 #   4. every spark-embed option and environment variable main.bicep passes exists in the CLI,
 #      docker/ or the program that reads it;
-#   5. shellcheck passes on aca/*.sh, docker/*.sh, docker/spark-embed and scripts/*.sh.
+#   5. shellcheck passes on aca/*.sh, docker/*.sh, docker/*/*.sh, scripts/*.sh and the Spark
+#      home's launchers (cli/src/main/spark-home/bin).
 #
 #   aca/check.sh [REPO_ROOT]     (default: this script's repository); exits 1 on any failure.
 # Installs shellcheck and jq with apt-get when they are missing (needs root then).
@@ -243,8 +244,12 @@ dupes="$(printf '%s\n' "${PORT[service]:-}" "${PORT[master]:-}" "${PORT[masterUi
 [ "${PORT[lbHttp]:-}" != "${PORT[lbAttach]:-}" ] || problem "main.bicep: the LB's HTTP and attach ports are the same"
 # Where the apps run the launcher, the image must have it.
 launcher="$(sed -n "s/^var launcher = '\\(.*\\)'$/\\1/p" "$BICEP")"
-[ -f "$lb_df" ] && grep -qE "^COPY .*docker/spark-embed .*$(dirname "${launcher:-/x}")/?( |$)" "$lb_df" \
-  || problem "main.bicep runs ${launcher:-the launcher} in $(basename "$lb_df"), which does not copy docker/spark-embed there"
+# The images copy the Maven build's Spark home (cli/src/main/spark-home) to their SPARK_HOME.
+spark_home="$(sed -n 's/^ENV SPARK_HOME=\([^ ]*\).*/\1/p' "$lb_df" 2>/dev/null | head -1)"
+[ -f "$lb_df" ] && [ "${launcher:-}" = "$spark_home/bin/spark-embed" ] \
+  && [ -f "$ROOT/cli/src/main/spark-home/bin/spark-embed" ] \
+  && grep -qE "^COPY .* ${spark_home}/?( |$)" "$lb_df" \
+  || problem "main.bicep runs ${launcher:-the launcher}, but $(basename "$lb_df") puts the Spark home's bin/spark-embed at ${spark_home:-?}/bin/spark-embed"
 ok "ports: ${PORT[*]}"
 
 # ---- 4. options and environment variables ----------------------------------------------------
@@ -270,10 +275,12 @@ ok "options and environment variables of main.bicep"
 
 # ---- 5. shellcheck ---------------------------------------------------------------------------
 scripts=()
-for f in "$ROOT"/aca/*.sh "$ROOT"/docker/*.sh "$ROOT"/scripts/*.sh "$ROOT"/docker/spark-embed; do
+for f in "$ROOT"/aca/*.sh "$ROOT"/docker/*.sh "$ROOT"/docker/*/*.sh "$ROOT"/scripts/*.sh \
+  "$ROOT"/cli/src/main/spark-home/bin/*; do
   [ -f "$f" ] && scripts+=("$f")
 done
-if shellcheck "${scripts[@]}"; then
+# -x from the repository root: scripts that source a library are checked with it.
+if (cd "$ROOT" && shellcheck -x "${scripts[@]}"); then
   ok "shellcheck: ${#scripts[@]} scripts"
 else
   problem "shellcheck found problems (above)"

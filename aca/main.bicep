@@ -125,7 +125,7 @@ var ports = {
   jupyter: 8888
 }
 var sharedMount = '/mnt/shared'
-var launcher = '/opt/spark-embed/bin/spark-embed'
+var launcher = '/opt/spark/bin/spark-embed'
 
 var controllerName = '${name}-controller'
 var workerName = '${name}-worker'

@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides where a model runs from the {@link DeviceChoice} and what this JVM can do: {@code cuda}
- * where the engine has CUDA (ONNX Runtime's GPU build, {@code -Pgpu}; PyTorch's CUDA natives), else
- * the CPU. Asking for CUDA where there is none falls back to the CPU with exactly one warning per
- * JVM. Executor side (and the driver in local mode).
+ * where the engine has CUDA (ONNX Runtime's GPU build, {@code -Pgpu}; PyTorch's CUDA natives) and a
+ * GPU is visible, else the CPU. Asking for CUDA where there is none falls back to the CPU with
+ * exactly one warning per JVM. Executor side (and the driver in local mode).
  */
 final class DeviceResolver {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceResolver.class);
@@ -61,7 +61,10 @@ final class DeviceResolver {
 
   static boolean cudaAvailable(EngineChoice engine) {
     if (engine == EngineChoice.ONNX_RUNTIME) {
-      return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+      // The GPU build lists its CUDA provider everywhere; without a GPU (or with the GPUs hidden,
+      // CUDA_VISIBLE_DEVICES="") loading that provider fails, so a GPU must be visible too.
+      return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)
+          && ai.djl.util.cuda.CudaUtils.getGpuCount() > 0;
     }
     try {
       return ai.djl.engine.Engine.getEngine(engine.djlName()).getGpuCount() > 0;
