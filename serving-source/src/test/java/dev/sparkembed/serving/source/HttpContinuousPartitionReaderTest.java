@@ -70,7 +70,16 @@ class HttpContinuousPartitionReaderTest {
       assertThat(offset.seq()).isEqualTo(1);
 
       // Nothing more comes: the reader waits until Spark interrupts its thread.
-      Future<Boolean> second = readerThread.submit(reader::next);
+      java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+      Future<Boolean> second =
+          readerThread.submit(
+              () -> {
+                running.countDown();
+                return reader.next();
+              });
+      // Interrupt only once the task runs (shutdownNow would drop a task still queued); an
+      // interrupt that comes before the reader blocks is kept by the thread and ends it too.
+      assertThat(running.await(60, TimeUnit.SECONDS)).isTrue();
       readerThread.shutdownNow();
       assertThat(second.get(60, TimeUnit.SECONDS)).isFalse();
     } finally {
