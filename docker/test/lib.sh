@@ -325,6 +325,10 @@ check_rapids() {
   mkdir -p "$dir" "$WORK/m2-work" "$WORK/m2" "$WORK/standin-rapids/com/nvidia/spark"
   echo "stand-in for the RAPIDS Accelerator jar (test-images.sh)" > "$WORK/standin-rapids/com/nvidia/spark/STAND-IN"
   jar cf "$dir/rapids-4-spark_2.12-$version.jar" -C "$WORK/standin-rapids" .
+  # Its own pom too, so Maven does not read the real one (whose parent is not served here).
+  printf '%s\n' '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>' \
+    "<groupId>com.nvidia</groupId><artifactId>rapids-4-spark_2.12</artifactId><version>$version</version>" \
+    '</project>' > "$dir/rapids-4-spark_2.12-$version.pom"
   mount -t overlay overlay -o "lowerdir=$M2,upperdir=$WORK/m2-upper,workdir=$WORK/m2-work" "$WORK/m2"
   local saved_m2="$M2"
   M2="$WORK/m2"
