@@ -5,6 +5,7 @@
 #   2. the system tests, which need root because they install Debian packages and make network
 #      namespaces: each script installs what it needs itself and cleans up after itself:
 #      aca/check.sh (the ACA templates against docker/ and the CLI, shellcheck),
+#      docker/test-images.sh (every image built with buildah and run in network namespaces),
 #      scripts/ci-pytorch.sh (the TorchScript export and the PyTorch engine's tests).
 #
 #   SPARK_EMBED_TESTS=java   run only the Maven suite (no root needed)
@@ -27,6 +28,9 @@ fi
 
 step "Azure Container Apps templates: aca/check.sh"
 aca/check.sh
+
+step "Docker images, built and run without a daemon: docker/test-images.sh"
+docker/test-images.sh
 
 step "The PyTorch engine: scripts/ci-pytorch.sh"
 scripts/ci-pytorch.sh
