@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Spark resource discovery script for GPUs (spark.worker.resource.gpu.discoveryScript and
-# spark.executor.resource.gpu.discoveryScript). Prints the GPUs this container sees, in the
+# Spark resource discovery script for GPUs (spark.worker.resource.gpu.discoveryScript, which
+# worker-entrypoint.sh sets when this finds a GPU). Prints the GPUs this container sees, in the
 # JSON form Spark expects:
 #   {"name": "gpu", "addresses": ["0", "1"]}
-# Fails (exit 1, reason on stderr) when no GPU is visible, so Spark reports why instead of
-# starting a worker that cannot hold a GPU task.
+# Fails (exit 1, reason on stderr) when no GPU is visible; the worker then runs CPU executors.
 set -euo pipefail
 
 if ! command -v nvidia-smi >/dev/null 2>&1; then

@@ -3,7 +3,10 @@
 #
 #   1. the Maven suite (mvn -B verify): unit, Spark, PostgreSQL, HTTP and black-box tests;
 #   2. the system tests, which need root because they install Debian packages and make network
-#      namespaces: each script installs what it needs itself and cleans up after itself.
+#      namespaces: each script installs what it needs itself and cleans up after itself:
+#      aca/check.sh (the ACA templates against docker/ and the CLI, shellcheck),
+#      docker/test-images.sh (every image built with buildah and run in network namespaces),
+#      scripts/ci-pytorch.sh (the TorchScript export and the PyTorch engine's tests).
 #
 #   SPARK_EMBED_TESTS=java   run only the Maven suite (no root needed)
 set -euo pipefail
@@ -22,5 +25,14 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "scripts/test.sh: the system tests need root (apt-get, ip netns); run as root, or set SPARK_EMBED_TESTS=java" >&2
   exit 1
 fi
+
+step "Azure Container Apps templates: aca/check.sh"
+aca/check.sh
+
+step "Docker images, built and run without a daemon: docker/test-images.sh"
+docker/test-images.sh
+
+step "The PyTorch engine: scripts/ci-pytorch.sh"
+scripts/ci-pytorch.sh
 
 echo; echo "=== all tests passed in $(( SECONDS - started )) s"

@@ -7,13 +7,6 @@ package dev.sparkembed.bench;
 public final class BenchErrors {
   private BenchErrors() {}
 
-  /** {@code Invalid option 'duration': 20x (expected a duration such as 500ms, 20s or 2m)}. */
-  public static IllegalArgumentException invalidOption(
-      String option, Object value, String expected) {
-    return new IllegalArgumentException(
-        "Invalid option '" + option + "': " + value + " (expected " + expected + ")");
-  }
-
   /** A benchmarked service that did not come up; the message says why and where its log is. */
   public static ServiceStartException serviceDidNotStart(
       String service, String why, String logTail) {

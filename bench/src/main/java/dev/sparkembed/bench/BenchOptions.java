@@ -1,5 +1,6 @@
 package dev.sparkembed.bench;
 
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,18 +43,18 @@ public final class BenchOptions {
   public static List<Integer> connections(String option, String value) {
     String expected = "comma-separated connection counts, each 1-" + MAX_CONNECTIONS;
     if (value == null || value.isBlank()) {
-      throw BenchErrors.invalidOption(option, "'" + value + "'", expected);
+      throw ServingErrors.invalidOption(option, "'" + value + "'", expected);
     }
     List<Integer> counts = new ArrayList<>();
     for (String part : value.split(",")) {
       try {
         int n = Integer.parseInt(part.trim());
         if (n < 1 || n > MAX_CONNECTIONS) {
-          throw BenchErrors.invalidOption(option, value, expected);
+          throw ServingErrors.invalidOption(option, value, expected);
         }
         counts.add(n);
       } catch (NumberFormatException e) {
-        throw BenchErrors.invalidOption(option, value, expected);
+        throw ServingErrors.invalidOption(option, value, expected);
       }
     }
     return List.copyOf(counts);
@@ -66,6 +67,6 @@ public final class BenchOptions {
   }
 
   private static IllegalArgumentException invalid(String option, String value) {
-    return BenchErrors.invalidOption(option, value, DURATION_FORM);
+    return ServingErrors.invalidOption(option, value, DURATION_FORM);
   }
 }

@@ -1,5 +1,6 @@
 package dev.sparkembed.bench;
 
+import dev.sparkembed.serving.conf.ServingErrors;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -38,10 +39,11 @@ public final class LoadGenerator {
    */
   public LoadGenerator(URI target, int ioThreads) {
     if (!"http".equals(target.getScheme()) || target.getHost() == null || target.getPort() < 1) {
-      throw BenchErrors.invalidOption("url", target, "http://host:port/path with an explicit port");
+      throw ServingErrors.invalidOption(
+          "url", target, "http://host:port/path with an explicit port");
     }
     if (ioThreads < 1) {
-      throw BenchErrors.invalidOption("client-threads", ioThreads, "at least 1");
+      throw ServingErrors.invalidOption("client-threads", ioThreads, "at least 1");
     }
     this.target = target;
     this.ioThreads = ioThreads;
@@ -133,7 +135,7 @@ public final class LoadGenerator {
     for (int i = 0; i < args.length; i++) {
       String key = args[i];
       if (i + 1 >= args.length) {
-        throw BenchErrors.invalidOption(key, "(missing)", "a value after " + key);
+        throw ServingErrors.invalidOption(key, "(missing)", "a value after " + key);
       }
       String value = args[++i];
       switch (key) {
@@ -144,11 +146,12 @@ public final class LoadGenerator {
         case "--request-timeout" -> timeout = BenchOptions.duration("request-timeout", value);
         case "--client-threads" -> threads = parseThreads(value);
         case "--json" -> json = Path.of(value);
-        default -> throw BenchErrors.invalidOption("argument", key, "one of the options in usage");
+        default ->
+            throw ServingErrors.invalidOption("argument", key, "one of the options in usage");
       }
     }
     if (url == null) {
-      throw BenchErrors.invalidOption("url", "(missing)", "http://host:port/path");
+      throw ServingErrors.invalidOption("url", "(missing)", "http://host:port/path");
     }
     LoadGenerator generator = new LoadGenerator(url, threads);
     BenchReport report = new BenchReport("load " + url, LoadResult.COLUMNS);
@@ -171,7 +174,7 @@ public final class LoadGenerator {
     try {
       return URI.create(value);
     } catch (IllegalArgumentException e) {
-      throw BenchErrors.invalidOption("url", value, "http://host:port/path");
+      throw ServingErrors.invalidOption("url", value, "http://host:port/path");
     }
   }
 
@@ -179,7 +182,7 @@ public final class LoadGenerator {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw BenchErrors.invalidOption("client-threads", value, "a whole number, at least 1");
+      throw ServingErrors.invalidOption("client-threads", value, "a whole number, at least 1");
     }
   }
 }

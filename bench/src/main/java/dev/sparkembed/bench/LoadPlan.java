@@ -1,5 +1,6 @@
 package dev.sparkembed.bench;
 
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.time.Duration;
 
 /**
@@ -11,16 +12,16 @@ public record LoadPlan(
 
   public LoadPlan {
     if (connections < 1) {
-      throw BenchErrors.invalidOption("connections", connections, "at least 1");
+      throw ServingErrors.invalidOption("connections", connections, "at least 1");
     }
     if (warmup.isNegative()) {
-      throw BenchErrors.invalidOption("warmup", warmup, "zero or more");
+      throw ServingErrors.invalidOption("warmup", warmup, "zero or more");
     }
     if (duration.isNegative()) {
-      throw BenchErrors.invalidOption("duration", duration, "zero or more");
+      throw ServingErrors.invalidOption("duration", duration, "zero or more");
     }
     if (requestTimeout.isZero() || requestTimeout.isNegative()) {
-      throw BenchErrors.invalidOption("request-timeout", requestTimeout, "more than zero");
+      throw ServingErrors.invalidOption("request-timeout", requestTimeout, "more than zero");
     }
   }
 }

@@ -97,6 +97,8 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Where pull jobs keep their results (default: a temp folder, removed on exit).")
   Path resultsDir;
 
+  @picocli.CommandLine.Mixin DeploymentOptions deployment = new DeploymentOptions();
+
   @Option(
       names = "--checkpoint",
       paramLabel = "DIR",
@@ -157,7 +159,8 @@ final class ControllerCommand implements Callable<Integer> {
                   databases,
                   dataDir,
                   results,
-                  checkpoint));
+                  checkpoint,
+                  deployment.sourceOptions()));
     } catch (RuntimeException e) {
       spark.stop();
       if (resultsDir == null) {

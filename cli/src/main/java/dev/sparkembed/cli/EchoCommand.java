@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.struct;
 
 import dev.sparkembed.serving.HttpServing;
+import dev.sparkembed.serving.ServingQueries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,6 +100,8 @@ final class EchoCommand implements Callable<Integer> {
       description = "Spark master (default: ${DEFAULT-VALUE}).")
   String master;
 
+  @picocli.CommandLine.Mixin DeploymentOptions deployment = new DeploymentOptions();
+
   @Option(
       names = "--checkpoint",
       paramLabel = "DIR",
@@ -114,7 +117,7 @@ final class EchoCommand implements Callable<Integer> {
           new picocli.CommandLine(this),
           "Invalid value for option '--port': " + port + " (expected 1-65535)");
     }
-    SparkSession spark = session(master);
+    SparkSession spark = session(master, trigger == TriggerKind.CONTINUOUS);
     Path checkpoint =
         checkpointDir != null
             ? Files.createDirectories(checkpointDir)
@@ -154,6 +157,7 @@ final class EchoCommand implements Callable<Integer> {
             .option("port", port)
             .option("path", path)
             .option("mode", mode.name())
+            .options(deployment.sourceOptions())
             .load();
     Dataset<Row> replies =
         HttpServing.replyJson(
@@ -166,7 +170,7 @@ final class EchoCommand implements Callable<Integer> {
             .queryName("echo")
             .trigger(
                 trigger == TriggerKind.CONTINUOUS
-                    ? Trigger.Continuous(Duration.ofSeconds(1).toMillis())
+                    ? Trigger.Continuous(ServingQueries.CONTINUOUS_INTERVAL_MS)
                     : Trigger.ProcessingTime(0));
     StreamingQuery query = writer.start();
     HttpServing.awaitServing(query, Duration.ofMinutes(2));
@@ -175,9 +179,22 @@ final class EchoCommand implements Callable<Integer> {
   }
 
   static SparkSession session(String master) {
+    return session(master, false);
+  }
+
+  /** The echo's session; a continuous one gets the settings that keep it cheap while idle. */
+  static SparkSession session(String master, boolean continuous) {
     SparkSession.Builder b = SparkSession.builder().master(master).appName("spark-embed echo");
     if (System.getProperty("spark.ui.enabled") == null) {
       b.config("spark.ui.enabled", "false");
+    }
+    if (continuous) {
+      ServingQueries.CONTINUOUS_SESSION_SETTINGS.forEach(
+          (k, v) -> {
+            if (System.getProperty(k) == null) {
+              b.config(k, v);
+            }
+          });
     }
     // Each micro-batch describes its plan for the SQL listeners on the query's own thread:
     // keep that description cheap.

@@ -44,13 +44,6 @@ final class EmbedCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions;
 
   @Option(
-      names = "--engine",
-      defaultValue = "onnxruntime",
-      paramLabel = "onnxruntime|pytorch",
-      description = "DJL engine (pytorch needs a -Ppytorch build). Default: ${DEFAULT-VALUE}.")
-  String engine;
-
-  @Option(
       names = "--batch-tokens",
       defaultValue = "" + ModelSpec.DEFAULT_BATCH_TOKEN_BUDGET,
       description = "Token budget of one inference batch. Default: ${DEFAULT-VALUE}.")
@@ -74,12 +67,7 @@ final class EmbedCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ModelSpec modelSpec;
     try {
-      modelSpec =
-          modelOptions
-              .spec()
-              .withEngine(engine)
-              .withBatchTokenBudget(batchTokens)
-              .withThreads(threads);
+      modelSpec = modelOptions.spec().withBatchTokenBudget(batchTokens).withThreads(threads);
     } catch (IllegalArgumentException e) {
       err.println("spark-embed embed: " + e.getMessage());
       err.flush();

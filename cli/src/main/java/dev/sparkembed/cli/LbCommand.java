@@ -1,6 +1,5 @@
 package dev.sparkembed.cli;
 
-import dev.sparkembed.lb.LbErrors;
 import dev.sparkembed.lb.LbOptions;
 import dev.sparkembed.lb.LbServer;
 import java.io.PrintWriter;
@@ -75,16 +74,20 @@ final class LbCommand implements Callable<Integer> {
       names = "--secret-file",
       paramLabel = "FILE",
       description =
-          "Read the secret from FILE (first line) instead; without either, env "
-              + "SPARK_EMBED_SECRET (the query's secret, as serve reads it).")
+          "File holding the secret (instead of --secret; keeps it off the command line). Without"
+              + " either, env "
+              + LbOptions.SECRET_ENV
+              + " or the deployment secret env "
+              + DeploymentOptions.SECRET_ENV
+              + ".")
   java.nio.file.Path secretFile;
 
   @Option(
       names = "--attach-port",
       paramLabel = "PORT",
       description =
-          "Port executors' servers dial out to (source option lb); opened when a secret is set"
-              + " (default "
+          "Port executors' servers dial out to (serve --mode distributed --lb HOST:PORT); needs the"
+              + " secret (default "
               + LbOptions.DEFAULT_ATTACH_PORT
               + "; 0 = any free).")
   String attachPort;
@@ -190,10 +193,8 @@ final class LbCommand implements Callable<Integer> {
     try (LbServer server = LbServer.start(options)) {
       PrintWriter out = spec.commandLine().getOut();
       out.printf(
-          "spark-embed lb: listening on http://%s:%d (backends: GET /_lb/backends)%s%n",
-          server.host(),
-          server.port(),
-          server.attachPort() < 0 ? "" : ", attach port " + server.attachPort());
+          "spark-embed lb: listening on http://%s:%d (backends: GET /_lb/backends)%n",
+          server.host(), server.port());
       out.flush();
       Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lb-shutdown"));
       server.closeFuture().sync();
@@ -225,22 +226,18 @@ final class LbCommand implements Callable<Integer> {
     return builder.build();
   }
 
-  /** --secret-file, else --secret / SPARK_EMBED_LB_SECRET, else SPARK_EMBED_SECRET. */
+  /** --secret, else --secret-file, else env SPARK_EMBED_LB_SECRET, else SPARK_EMBED_SECRET. */
   private String secret() {
-    if (secretFile != null) {
-      try {
-        String text = java.nio.file.Files.readString(secretFile).strip();
-        int eol = text.indexOf('\n');
-        return eol < 0 ? text : text.substring(0, eol).strip();
-      } catch (java.io.IOException e) {
-        throw LbErrors.invalidOption(
-            "secret-file", secretFile, "a readable file holding the secret (" + e + ")");
-      }
-    }
-    if (secret != null && !secret.isEmpty()) {
+    if (secret != null && !secret.isBlank()) {
       return secret;
     }
-    return System.getenv("SPARK_EMBED_SECRET");
+    if (secretFile != null) {
+      DeploymentOptions file = new DeploymentOptions();
+      file.secretFile = secretFile;
+      return file.secret();
+    }
+    String deployment = System.getenv(DeploymentOptions.SECRET_ENV);
+    return deployment == null || deployment.isBlank() ? null : deployment.trim();
   }
 
   private static void set(LbOptions.Builder builder, String key, String value) {

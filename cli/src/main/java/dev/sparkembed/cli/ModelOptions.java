@@ -4,8 +4,8 @@ import dev.sparkembed.embed.engine.ModelSpec;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --model} and {@code --device}, shared by the commands that load the model (a picocli
- * mixin), so their names, defaults and help read the same everywhere. Driver.
+ * {@code --model}, {@code --device} and {@code --engine}, shared by the commands that load the
+ * model (a picocli mixin), so their names, defaults and help read the same everywhere. Driver.
  */
 final class ModelOptions {
 
@@ -25,8 +25,17 @@ final class ModelOptions {
       description = "Where the model runs. Default: ${DEFAULT-VALUE}.")
   String device;
 
+  @Option(
+      names = "--engine",
+      defaultValue = "onnxruntime",
+      paramLabel = "onnxruntime|pytorch",
+      description =
+          "DJL engine: onnxruntime (model.onnx) or pytorch (TorchScript model.pt; needs a"
+              + " -Ppytorch build). Default: ${DEFAULT-VALUE}.")
+  String engine;
+
   /** The model spec these options name; bad values fail naming the option. */
   ModelSpec spec() {
-    return ModelSpec.parse(model).withDevice(device);
+    return ModelSpec.parse(model).withDevice(device).withEngine(engine);
   }
 }

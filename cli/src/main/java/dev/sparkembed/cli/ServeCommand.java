@@ -5,6 +5,7 @@ import dev.sparkembed.embed.service.ServiceConf;
 import dev.sparkembed.embed.service.ServiceLimits;
 import dev.sparkembed.embed.service.ServiceSetup;
 import dev.sparkembed.embed.service.ServiceSparkSettings;
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,6 +143,8 @@ final class ServeCommand implements Callable<Integer> {
       description = "Extra Spark setting key=value (repeatable); wins over serve's own choices.")
   Map<String, String> sparkConf = new LinkedHashMap<>();
 
+  @picocli.CommandLine.Mixin DeploymentOptions deployment = new DeploymentOptions();
+
   @Option(
       names = "--checkpoint",
       paramLabel = "DIR",
@@ -174,7 +177,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     try {
       EmbeddingService service =
-          EmbeddingService.start(spark, conf, ServiceSetup.defaults().withCheckpoint(checkpoint));
+          EmbeddingService.start(
+              spark,
+              conf,
+              ServiceSetup.defaults()
+                  .withCheckpoint(checkpoint)
+                  .withSourceOptions(deployment.sourceOptions()));
       running.set(service);
       service.awaitTermination();
       return 0;
@@ -238,8 +246,7 @@ final class ServeCommand implements Callable<Integer> {
       case "continuous":
         return true;
       default:
-        throw dev.sparkembed.embed.service.ApiErrors.invalidOption(
-            "trigger", trigger, "micro-batch or continuous");
+        throw ServingErrors.invalidOption("--" + "trigger", trigger, "micro-batch or continuous");
     }
   }
 
@@ -259,8 +266,8 @@ final class ServeCommand implements Callable<Integer> {
       }
       return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
     } catch (NumberFormatException e) {
-      throw dev.sparkembed.embed.service.ApiErrors.invalidOption(
-          option, value, "a duration such as 30s, 500ms or 2m");
+      throw ServingErrors.invalidOption(
+          "--" + option, value, "a duration such as 30s, 500ms or 2m");
     }
   }
 }

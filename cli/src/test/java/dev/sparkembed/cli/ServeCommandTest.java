@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sparkembed.embed.engine.DeviceChoice;
+import dev.sparkembed.embed.engine.EngineChoice;
 import dev.sparkembed.embed.engine.ModelSpec;
 import dev.sparkembed.embed.service.ServiceConf;
 import dev.sparkembed.embed.service.ServiceLimits;
@@ -88,6 +89,15 @@ class ServeCommandTest {
     assertThat(conf.requestTimeout()).isEqualTo(Duration.ofMillis(500));
     assertThat(conf.sparkConf()).containsEntry("spark.executor.cores", "4");
     assertThat(conf.baseUrl()).isEqualTo("https://127.0.0.1:9443");
+  }
+
+  @Test
+  void engineOptionReachesTheModelSpec() {
+    assertThat(parse("--engine", "pytorch", "--model", "/models/minilm-ts").conf().model().engine())
+        .isEqualTo(EngineChoice.PYTORCH);
+    assertThat(parse().conf().model().engine()).isEqualTo(EngineChoice.ONNX_RUNTIME);
+    assertThatThrownBy(() -> parse("--engine", "tensorflow").conf())
+        .hasMessageContaining("Invalid option 'engine': 'tensorflow'");
   }
 
   @Test

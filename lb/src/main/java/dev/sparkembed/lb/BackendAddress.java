@@ -1,5 +1,6 @@
 package dev.sparkembed.lb;
 
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.util.Objects;
 
 /**
@@ -25,27 +26,27 @@ public record BackendAddress(String host, int port) {
   public static BackendAddress parse(String option, String text) {
     String expected = "host:port, e.g. 127.0.0.1:8889";
     if (text == null) {
-      throw LbErrors.invalidOption(option, null, expected);
+      throw ServingErrors.invalidOption(option, null, expected);
     }
     String trimmed = text.trim();
     int colon = trimmed.lastIndexOf(':');
     if (colon <= 0 || colon == trimmed.length() - 1) {
-      throw LbErrors.invalidOption(option, text, expected);
+      throw ServingErrors.invalidOption(option, text, expected);
     }
     String host = trimmed.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     } else if (host.indexOf(':') >= 0) {
-      throw LbErrors.invalidOption(option, text, "host:port with IPv6 hosts in brackets");
+      throw ServingErrors.invalidOption(option, text, "host:port with IPv6 hosts in brackets");
     }
     int port;
     try {
       port = Integer.parseInt(trimmed.substring(colon + 1));
     } catch (NumberFormatException e) {
-      throw LbErrors.invalidOption(option, text, expected);
+      throw ServingErrors.invalidOption(option, text, expected);
     }
     if (host.isBlank() || port < 1 || port > 65535) {
-      throw LbErrors.invalidOption(option, text, "host:port with a port in 1-65535");
+      throw ServingErrors.invalidOption(option, text, "host:port with a port in 1-65535");
     }
     return new BackendAddress(host, port);
   }

@@ -30,13 +30,6 @@ public final class LbErrors {
 
   private LbErrors() {}
 
-  /** {@code Invalid option 'port': -1 (expected 0-65535)}. */
-  public static IllegalArgumentException invalidOption(
-      String option, Object value, String expected) {
-    return new IllegalArgumentException(
-        String.format("Invalid option '%s': %s (expected %s)", option, value, expected));
-  }
-
   static IllegalArgumentException noBackendSource() {
     return new IllegalArgumentException(
         "No way to find backends: give --backend host:port, --discover URL, or a secret"

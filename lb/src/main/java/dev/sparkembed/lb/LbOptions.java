@@ -1,5 +1,6 @@
 package dev.sparkembed.lb;
 
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -84,7 +85,7 @@ public final class LbOptions {
   private LbOptions(Map<String, String> values, List<String> backendTexts, boolean extraSource) {
     this.host = value(values, HOST, DEFAULT_HOST).trim();
     if (host.isEmpty()) {
-      throw LbErrors.invalidOption(HOST, "\"\"", "a host name or IP address to bind");
+      throw ServingErrors.invalidOption(HOST, "\"\"", "a host name or IP address to bind");
     }
     this.port = intIn(values, PORT, DEFAULT_PORT, 0, 65535, "0-65535, 0 = any free port");
     List<BackendAddress> parsed = new ArrayList<>();
@@ -314,10 +315,10 @@ public final class LbOptions {
     try {
       n = Integer.parseInt(text);
     } catch (NumberFormatException e) {
-      throw LbErrors.invalidOption(key, text, expected);
+      throw ServingErrors.invalidOption(key, text, expected);
     }
     if (n < min || n > max) {
-      throw LbErrors.invalidOption(key, n, expected);
+      throw ServingErrors.invalidOption(key, n, expected);
     }
     return n;
   }
@@ -331,10 +332,10 @@ public final class LbOptions {
     try {
       uri = new URI(text.trim());
     } catch (URISyntaxException e) {
-      throw LbErrors.invalidOption(DISCOVER, text, expected);
+      throw ServingErrors.invalidOption(DISCOVER, text, expected);
     }
     if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-      throw LbErrors.invalidOption(DISCOVER, text, expected);
+      throw ServingErrors.invalidOption(DISCOVER, text, expected);
     }
     return uri;
   }
@@ -363,11 +364,11 @@ public final class LbOptions {
     try {
       long n = Long.parseLong(number.trim());
       if (n < 0 || n > Long.MAX_VALUE / factorMillis) {
-        throw LbErrors.invalidOption(key, text, DURATION);
+        throw ServingErrors.invalidOption(key, text, DURATION);
       }
       return Duration.ofMillis(n * factorMillis);
     } catch (NumberFormatException e) {
-      throw LbErrors.invalidOption(key, text, DURATION);
+      throw ServingErrors.invalidOption(key, text, DURATION);
     }
   }
 
@@ -375,7 +376,7 @@ public final class LbOptions {
     String text = value(values, key, def);
     Duration d = parseDuration(key, text);
     if (d.isZero()) {
-      throw LbErrors.invalidOption(key, text, "a duration above zero, e.g. 500ms, 2s or 1m");
+      throw ServingErrors.invalidOption(key, text, "a duration above zero, e.g. 500ms, 2s or 1m");
     }
     return d;
   }
@@ -395,10 +396,10 @@ public final class LbOptions {
     try {
       n = Long.parseLong(t.trim());
     } catch (NumberFormatException e) {
-      throw LbErrors.invalidOption(key, text, expected);
+      throw ServingErrors.invalidOption(key, text, expected);
     }
     if (n < 1 || n > Integer.MAX_VALUE / factor) {
-      throw LbErrors.invalidOption(key, text, expected);
+      throw ServingErrors.invalidOption(key, text, expected);
     }
     return (int) (n * factor);
   }

@@ -11,8 +11,6 @@ import static org.apache.spark.sql.functions.when;
 import dev.sparkembed.serving.conf.HttpServerOptions;
 import dev.sparkembed.serving.server.HttpReply;
 import dev.sparkembed.serving.sink.JsonBodyParser;
-import dev.sparkembed.serving.source.ContinuousReadAhead;
-import dev.sparkembed.serving.source.DriverQueries;
 import dev.sparkembed.serving.source.PublishedServers;
 import dev.sparkembed.serving.source.RequestRows;
 import dev.sparkembed.serving.source.ServerInfo;
@@ -33,12 +31,15 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Public helpers for Spark Serving queries, from Java (static methods) and SQL ({@link
- * #registerFunctions}, {@link #registerJsonParser}): turn a JSON request body into typed columns,
- * and build replies. A body that is not valid JSON for the schema never fails the query: {@link
- * #replyJson} answers its client 400 with the reason. All of them are Spark column expressions, so
- * they run per partition inside Spark's generated code (the JSON parser is one shared Jackson
- * mapper per executor JVM).
+ * Public helpers for Spark Serving queries. Here: the request and reply helpers, from Java (static
+ * methods) and SQL ({@link #registerFunctions}, {@link #registerJsonParser}): turn a JSON request
+ * body into typed columns, and build replies. A body that is not valid JSON for the schema never
+ * fails the query: {@link #replyJson} answers its client 400 with the reason. All of them are Spark
+ * column expressions, so they run per partition inside Spark's generated code (the JSON parser is
+ * one shared Jackson mapper per executor JVM). Running a serving query (writer settings, waiting
+ * until it serves, continuous read-ahead) is {@link ServingQueries}' job and the distributed
+ * servers' directory is {@link PublishedServers}'; the methods here of the same names delegate, for
+ * one entry point.
  */
 public final class HttpServing {
   /** The format name of the source and the sink. */
@@ -67,8 +68,6 @@ public final class HttpServing {
 
   /** Column that the sink reads the reply from. */
   public static final String REPLY = "reply";
-
-  private static final int REQUEST_ID_FIELD = RequestRows.ID_TYPE.fieldIndex("requestId");
 
   private HttpServing() {}
 
@@ -166,63 +165,19 @@ public final class HttpServing {
     spark.udf().register(name, new JsonBodyParser(schema), JsonBodyParser.resultType(schema));
   }
 
-  /**
-   * Settings for a serving query's writer that take checkpoint writes off each request's path: with
-   * micro-batches, Spark's async progress tracking (offsets and commits are written in the
-   * background, at most once a second). A serving query loses nothing by it: its requests do not
-   * outlive the servers anyway, and a restarted query serves again from where the checkpoint is.
-   * Continuous queries need nothing.
-   */
+  /** See {@link ServingQueries#lowLatency}. */
   public static <T> DataStreamWriter<T> lowLatency(DataStreamWriter<T> writer, boolean continuous) {
-    if (continuous) {
-      return writer;
-    }
-    return writer
-        .option("asyncProgressTrackingEnabled", "true")
-        .option("asyncProgressTrackingCheckpointIntervalMs", "1000")
-        // Spark allows async progress for an allow-list of sinks; this one is stateless and
-        // idempotent per batch, which is what the feature needs.
-        .option("_asyncProgressTrackingOverrideSinkSupportCheck", "true");
+    return ServingQueries.lowLatency(writer, continuous);
   }
 
-  /**
-   * Continuous trigger, inside a partition function: whether the task's reader already handed Spark
-   * another request after the one whose {@code id} this is, so that reading one more row returns at
-   * once instead of waiting for a new request. Lets a function gather the requests that are queued
-   * into one call without ever waiting for a row that may not come. False outside a continuous
-   * task. Executor.
-   *
-   * @param id the {@code id} struct of a row of the source
-   */
+  /** See {@link ServingQueries#moreRequestsReady}. */
   public static boolean moreRequestsReady(Row id) {
-    return ContinuousReadAhead.handedAfter(id.getLong(REQUEST_ID_FIELD));
+    return ServingQueries.moreRequestsReady(id);
   }
 
-  /**
-   * Waits until the {@code httpserver} source of {@code query} has its servers up ({@code start()}
-   * returns before the query's thread starts them).
-   *
-   * @throws IllegalStateException when the query fails or stops first, or after {@code timeout}
-   */
+  /** See {@link ServingQueries#awaitServing}. */
   public static void awaitServing(StreamingQuery query, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (DriverQueries.source(query.id().toString()) == null) {
-      if (!query.isActive()) {
-        throw new IllegalStateException(
-            "Query " + query.name() + " stopped before serving",
-            query.exception().getOrElse(() -> null));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "Query " + query.name() + " is not serving after " + timeout.toMillis() + " ms");
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted while waiting for " + query.name(), e);
-      }
-    }
+    ServingQueries.awaitServing(query, timeout);
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.sparkembed.bench.cli;
 
-import dev.sparkembed.bench.BenchErrors;
 import dev.sparkembed.bench.BenchOptions;
 import dev.sparkembed.bench.BenchReport;
 import dev.sparkembed.bench.ChildJvm;
@@ -13,6 +12,7 @@ import dev.sparkembed.bench.LoadResult;
 import dev.sparkembed.bench.ServiceStartException;
 import dev.sparkembed.cli.SparkEmbed;
 import dev.sparkembed.embed.engine.ModelSpec;
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -123,11 +123,11 @@ final class BenchServiceCommand implements Callable<Integer> {
     List<Integer> textCounts = counts("texts", texts);
     List<Integer> connectionCounts = counts("connections", connections);
     if (!"head".equals(mode) && !"distributed".equals(mode)) {
-      throw parameterError(BenchErrors.invalidOption("mode", mode, "head or distributed"));
+      throw parameterError(ServingErrors.invalidOption("mode", mode, "head or distributed"));
     }
     if (!"micro-batch".equals(trigger) && !"continuous".equals(trigger)) {
       throw parameterError(
-          BenchErrors.invalidOption("trigger", trigger, "micro-batch or continuous"));
+          ServingErrors.invalidOption("trigger", trigger, "micro-batch or continuous"));
     }
     ModelSpec modelSpec;
     try {
@@ -305,7 +305,7 @@ final class BenchServiceCommand implements Callable<Integer> {
     try {
       Duration d = BenchOptions.duration(option, value);
       if (d.isZero()) {
-        throw BenchErrors.invalidOption(option, value, "more than zero");
+        throw ServingErrors.invalidOption(option, value, "more than zero");
       }
       return d;
     } catch (IllegalArgumentException e) {

@@ -1,12 +1,12 @@
 package dev.sparkembed.bench.cli;
 
-import dev.sparkembed.bench.BenchErrors;
 import dev.sparkembed.bench.BenchOptions;
 import dev.sparkembed.bench.BenchReport;
 import dev.sparkembed.bench.ServiceMeasurement;
 import dev.sparkembed.bench.ServingBenchmark;
 import dev.sparkembed.bench.ServingReport;
 import dev.sparkembed.bench.SynapseMlPeer;
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -193,7 +193,7 @@ final class BenchServingCommand implements Callable<Integer> {
       case "distributed" -> true;
       default ->
           throw parameterError(
-              BenchErrors.invalidOption("mode", mode, "head or distributed").getMessage());
+              ServingErrors.invalidOption("mode", mode, "head or distributed").getMessage());
     };
   }
 
@@ -203,7 +203,7 @@ final class BenchServingCommand implements Callable<Integer> {
       case "continuous" -> true;
       default ->
           throw parameterError(
-              BenchErrors.invalidOption("trigger", trigger, "micro-batch or continuous")
+              ServingErrors.invalidOption("trigger", trigger, "micro-batch or continuous")
                   .getMessage());
     };
   }
@@ -213,14 +213,14 @@ final class BenchServingCommand implements Callable<Integer> {
       Duration warm = BenchOptions.duration("warmup", warmup);
       Duration measured = BenchOptions.duration("duration", duration);
       if (measured.isZero()) {
-        throw BenchErrors.invalidOption("duration", duration, "more than zero");
+        throw ServingErrors.invalidOption("duration", duration, "more than zero");
       }
       Duration timeout = BenchOptions.duration("request-timeout", requestTimeout);
       if (timeout.isZero()) {
-        throw BenchErrors.invalidOption("request-timeout", requestTimeout, "more than zero");
+        throw ServingErrors.invalidOption("request-timeout", requestTimeout, "more than zero");
       }
       if (clientThreads < 1) {
-        throw BenchErrors.invalidOption("client-threads", clientThreads, "at least 1");
+        throw ServingErrors.invalidOption("client-threads", clientThreads, "at least 1");
       }
       return new ServingBenchmark.Settings(
           BenchOptions.connections("connections", connections),
@@ -246,7 +246,7 @@ final class BenchServingCommand implements Callable<Integer> {
       case "none" -> false;
       default ->
           throw parameterError(
-              BenchErrors.invalidOption("compare", compare, "synapseml or none").getMessage());
+              ServingErrors.invalidOption("compare", compare, "synapseml or none").getMessage());
     };
   }
 

@@ -1,6 +1,12 @@
 package dev.sparkembed.bench.cli;
 
 import dev.sparkembed.bench.BenchReport;
+import dev.sparkembed.embed.engine.DeviceChoice;
+import dev.sparkembed.embed.engine.EngineChoice;
+import dev.sparkembed.embed.engine.EngineErrors;
+import dev.sparkembed.embed.engine.ModelSpec;
+import dev.sparkembed.serving.conf.ServingErrors;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,8 +21,9 @@ import picocli.CommandLine.Option;
     name = "embed",
     mixinStandardHelpOptions = true,
     description = {
-      "Sentences/s of (1) raw ONNX Runtime (baseline), (2) the engine, (3) the Spark transformer"
-          + " on local[2], (4) langchain4j, for short and long texts and several batch sizes;"
+      "Sentences/s of (1) raw ONNX Runtime (baseline), (2) the engine, (2b) the engine on"
+          + " PyTorch (--engine pytorch), (3) the Spark transformer on local[2], (4) langchain4j,"
+          + " for short and long texts and several batch sizes;"
           + " plus the int8 model's speed and cosine to the fp32 reference.",
       "Timings on a shared machine are noisy: compare ratios within one run."
     })
@@ -46,6 +53,25 @@ final class EmbedBenchCommand implements Callable<Integer> {
       description =
           "ONNX Runtime threads for (1) and (2); 0: all cores. Default: ${DEFAULT-VALUE}.")
   int threads;
+
+  @Option(
+      names = "--engine",
+      defaultValue = "onnxruntime",
+      paramLabel = "onnxruntime|pytorch",
+      description =
+          "pytorch adds (2b), the engine on DJL's PyTorch with the TorchScript model of --model,"
+              + " measured in the same rounds as (1) and (2) (needs a -Ppytorch build)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String engine;
+
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description =
+          "TorchScript model directory for --engine pytorch, made by"
+              + " scripts/export-torchscript.sh DIR. Default: target/torchscript/all-minilm-l6-v2"
+              + " in the project (where scripts/ci-pytorch.sh writes it).")
+  Path torchscriptModel;
 
   @Option(names = "--no-spark", description = "Skip (3), the Spark transformer.")
   boolean noSpark;
@@ -77,14 +103,47 @@ final class EmbedBenchCommand implements Callable<Integer> {
               + " (expected 0-600 seconds)");
       return 2;
     }
+    ModelSpec pytorch;
+    try {
+      pytorch = pytorchSpec();
+    } catch (IllegalArgumentException e) {
+      System.err.println("spark-embed bench embed: " + e.getMessage());
+      return 2;
+    }
     int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     EmbedBenchmark bench =
-        new EmbedBenchmark(duration, sizes, t, !noSpark, !noLangchain4j, System.err);
+        new EmbedBenchmark(duration, sizes, t, !noSpark, !noLangchain4j, pytorch, System.err);
     BenchReport report = bench.run();
     report.printTable(System.out);
     report.writeJson(output);
     System.out.println();
     System.out.println("JSON report: " + output.toAbsolutePath());
     return 0;
+  }
+
+  /** The PyTorch engine's spec for --engine pytorch, else null; bad values name the option. */
+  private ModelSpec pytorchSpec() {
+    EngineChoice choice = EngineChoice.parse(engine);
+    if (choice != EngineChoice.PYTORCH) {
+      if (torchscriptModel != null) {
+        throw ServingErrors.invalidOption(
+            "--model", EngineErrors.shown(torchscriptModel.toString()), "--engine pytorch");
+      }
+      return null;
+    }
+    Path dir =
+        torchscriptModel != null
+            ? torchscriptModel
+            : Path.of(System.getProperty("spark.embed.home", "."))
+                .resolve("target/torchscript/all-minilm-l6-v2");
+    if (!Files.isRegularFile(dir.resolve("model.pt"))) {
+      throw ServingErrors.invalidOption(
+          "--model",
+          EngineErrors.shown(dir.toString()),
+          "a directory with model.pt, made by scripts/export-torchscript.sh DIR");
+    }
+    return ModelSpec.parse(dir.toAbsolutePath().toString())
+        .withEngine(EngineChoice.PYTORCH)
+        .withDevice(DeviceChoice.CPU);
   }
 }

@@ -1,7 +1,5 @@
 package dev.sparkembed.bench.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
@@ -15,7 +13,6 @@ import dev.sparkembed.embed.engine.ModelSpec;
 import dev.sparkembed.embed.spark.EmbeddingTransformer;
 import dev.sparkembed.embed.tokenize.TextTokenizer;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +44,7 @@ final class EmbedBenchmark {
           "min cosine");
   private static final String RAW = "(1) raw ORT";
   private static final String ENGINE = "(2) engine";
+  private static final String PYTORCH = "(2b) engine, pytorch";
   private static final String SPARK = "(3) transformer local[2]";
   private static final String LC4J = "(4) langchain4j";
 
@@ -57,6 +55,7 @@ final class EmbedBenchmark {
   private final int threads;
   private final boolean spark;
   private final boolean langchain4j;
+  private final ModelSpec pytorch;
   private final PrintStream log;
 
   EmbedBenchmark(
@@ -65,12 +64,14 @@ final class EmbedBenchmark {
       int threads,
       boolean spark,
       boolean langchain4j,
+      ModelSpec pytorch,
       PrintStream log) {
     this.seconds = seconds;
     this.batchSizes = List.copyOf(batchSizes);
     this.threads = threads;
     this.spark = spark;
     this.langchain4j = langchain4j;
+    this.pytorch = pytorch;
     this.log = log;
   }
 
@@ -98,14 +99,21 @@ final class EmbedBenchmark {
     EngineRuntime.init(); // before langchain4j creates its OrtEnvironment
     SparkSession session = spark ? startSpark() : null;
     AllMiniLmL6V2EmbeddingModel lc4j = langchain4j ? new AllMiniLmL6V2EmbeddingModel() : null;
+    if (pytorch != null) {
+      report.fact("pytorch_model", pytorch.model());
+    }
     try (RawOrtEmbedder raw = new RawOrtEmbedder(fp32, 256, threads);
-        Embedder engine = Embedder.open(engineSpec)) {
+        Embedder engine = Embedder.open(engineSpec);
+        Embedder torch = pytorch == null ? null : Embedder.open(pytorch.withThreads(threads))) {
       for (String kind : List.of("short", "long")) {
         List<String> pool = kind.equals("short") ? shortTexts : longTexts;
         for (int batch : batchSizes) {
           Map<String, Call> calls = new LinkedHashMap<>();
           calls.put(RAW, t -> raw.embed(t).length);
           calls.put(ENGINE, t -> engine.embed(t).size());
+          if (torch != null) {
+            calls.put(PYTORCH, t -> torch.embed(t).size());
+          }
           if (lc4j != null) {
             calls.put(LC4J, t -> lc4jEmbed(lc4j, t).size());
           }
@@ -113,6 +121,9 @@ final class EmbedBenchmark {
           Rate rawRate = rates.get(RAW);
           row(report, kind, batch, RAW, rawRate, rawRate);
           row(report, kind, batch, ENGINE, rates.get(ENGINE), rawRate);
+          if (torch != null) {
+            row(report, kind, batch, PYTORCH, rates.get(PYTORCH), rawRate);
+          }
           if (session != null) {
             row(report, kind, batch, SPARK, measureSpark(session, pool, batch, rawRate), rawRate);
           }
@@ -123,6 +134,20 @@ final class EmbedBenchmark {
       }
       int8Rows(report, shortTexts, longTexts, raw, int8);
       cosineRows(report, engine, lc4j);
+      if (torch != null) {
+        BenchReference ref = BenchReference.load();
+        if (ref != null) {
+          report.row(
+              "reference",
+              ref.texts.size(),
+              PYTORCH,
+              null,
+              null,
+              null,
+              null,
+              BenchReference.minCosine(torch.embed(ref.texts).vectors(), ref));
+        }
+      }
     } finally {
       if (session != null) {
         session.stop();
@@ -155,7 +180,7 @@ final class EmbedBenchmark {
         row(report, kind, batch, RAW + " fp32 (again)", rawRate, rawRate);
         row(report, kind, batch, ENGINE + " int8", rates.get(ENGINE + " int8"), rawRate);
       }
-      Reference ref = Reference.load();
+      BenchReference ref = BenchReference.load();
       if (ref != null) {
         report.row(
             "reference",
@@ -165,13 +190,13 @@ final class EmbedBenchmark {
             null,
             null,
             null,
-            minCosine(q.embed(ref.texts).vectors(), ref));
+            BenchReference.minCosine(q.embed(ref.texts).vectors(), ref));
       }
     }
   }
 
   private void cosineRows(BenchReport report, Embedder engine, AllMiniLmL6V2EmbeddingModel lc4j) {
-    Reference ref = Reference.load();
+    BenchReference ref = BenchReference.load();
     if (ref == null) {
       report.fact("reference", "not found (run from the source tree for cosine rows)");
       return;
@@ -185,7 +210,7 @@ final class EmbedBenchmark {
         null,
         null,
         null,
-        minCosine(engine.embed(ref.texts).vectors(), ref));
+        BenchReference.minCosine(engine.embed(ref.texts).vectors(), ref));
     if (lc4j != null) {
       // langchain4j rejects blank texts: it is scored on the others.
       List<String> texts = new ArrayList<>();
@@ -199,7 +224,7 @@ final class EmbedBenchmark {
       List<Embedding> got = lc4jEmbed(lc4j, texts);
       double min = 1;
       for (int i = 0; i < texts.size(); i++) {
-        min = Math.min(min, cosine(got.get(i).vector(), expected.get(i)));
+        min = Math.min(min, BenchReference.cosine(got.get(i).vector(), expected.get(i)));
       }
       report.row("reference (non-blank)", texts.size(), LC4J, null, null, null, null, round4(min));
     }
@@ -349,66 +374,11 @@ final class EmbedBenchmark {
     return out;
   }
 
-  private static double minCosine(float[][] got, Reference ref) {
-    double min = 1;
-    for (int i = 0; i < got.length; i++) {
-      min = Math.min(min, cosine(got[i], ref.vectors.get(i)));
-    }
-    return round4(min);
-  }
-
-  private static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
-  }
-
   private static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
   }
 
-  private static double round4(double v) {
+  static double round4(double v) {
     return Math.round(v * 10000) / 10000.0;
-  }
-
-  /** The reference vectors under {@code testdata/}, found through {@code spark.embed.home}. */
-  static final class Reference {
-    final Path file;
-    final List<String> texts = new ArrayList<>();
-    final List<float[]> vectors = new ArrayList<>();
-
-    private Reference(Path file) {
-      this.file = file;
-    }
-
-    static Reference load() {
-      String home = System.getProperty("spark.embed.home", ".");
-      Path file = Path.of(home, "testdata", "reference", "embeddings-minilm.json");
-      if (!Files.isRegularFile(file)) {
-        return null;
-      }
-      try {
-        JsonNode root = new ObjectMapper().readTree(file.toFile());
-        Reference r = new Reference(file);
-        for (JsonNode s : root.get("sentences")) {
-          r.texts.add(s.get("text").asText());
-          JsonNode e = s.get("embedding");
-          float[] v = new float[e.size()];
-          for (int i = 0; i < v.length; i++) {
-            v[i] = (float) e.get(i).asDouble();
-          }
-          r.vectors.add(v);
-        }
-        return r;
-      } catch (java.io.IOException e) {
-        return null;
-      }
-    }
   }
 }

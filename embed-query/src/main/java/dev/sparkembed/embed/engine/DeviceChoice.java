@@ -1,5 +1,6 @@
 package dev.sparkembed.embed.engine;
 
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.util.Locale;
 
 /**
@@ -22,7 +23,10 @@ public enum DeviceChoice {
         }
       }
     }
-    throw EngineErrors.invalidOption("device", value, EngineErrors.names(DeviceChoice.class));
+    throw ServingErrors.invalidOption(
+        "device",
+        EngineErrors.shown(value),
+        EngineErrors.oneOf(EngineErrors.names(DeviceChoice.class)));
   }
 
   public String cliName() {

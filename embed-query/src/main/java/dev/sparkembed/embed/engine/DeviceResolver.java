@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides where a model runs from the {@link DeviceChoice} and what this JVM can do: {@code cuda}
- * where the engine has a CUDA provider (ONNX Runtime's GPU build, {@code -Pgpu}), else the CPU.
- * Asking for CUDA where there is none falls back to the CPU with exactly one warning per JVM.
- * Executor side (and the driver in local mode).
+ * where the engine has CUDA (ONNX Runtime's GPU build, {@code -Pgpu}; PyTorch's CUDA natives) and a
+ * GPU is visible, else the CPU. Asking for CUDA where there is none falls back to the CPU with
+ * exactly one warning per JVM. Executor side (and the driver in local mode).
  */
 final class DeviceResolver {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceResolver.class);
@@ -50,8 +50,8 @@ final class DeviceResolver {
                   + engine.cliName()
                   + " engine in this JVM has no usable CUDA support ("
                   + describe(engine)
-                  + "); running on the CPU instead. For ONNX Runtime on GPUs build with -Pgpu "
-                  + "(com.microsoft.onnxruntime:onnxruntime_gpu) on a machine with CUDA.");
+                  + "); running on the CPU instead. "
+                  + howToGetCuda(engine));
         }
         return CPU;
       default:
@@ -61,13 +61,25 @@ final class DeviceResolver {
 
   static boolean cudaAvailable(EngineChoice engine) {
     if (engine == EngineChoice.ONNX_RUNTIME) {
-      return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+      // The GPU build lists its CUDA provider everywhere; without a GPU (or with the GPUs hidden,
+      // CUDA_VISIBLE_DEVICES="") loading that provider fails, so a GPU must be visible too.
+      return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)
+          && ai.djl.util.cuda.CudaUtils.getGpuCount() > 0;
     }
     try {
       return ai.djl.engine.Engine.getEngine(engine.djlName()).getGpuCount() > 0;
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  private static String howToGetCuda(EngineChoice engine) {
+    return engine == EngineChoice.ONNX_RUNTIME
+        ? "For ONNX Runtime on GPUs build with -Pgpu (com.microsoft.onnxruntime:onnxruntime_gpu) "
+            + "on a machine with CUDA."
+        : "For PyTorch on GPUs give the JVM DJL's CUDA build of PyTorch "
+            + "(PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, PYTORCH_FLAVOR: see the README) on a machine "
+            + "with CUDA.";
   }
 
   private static String describe(EngineChoice engine) {

@@ -35,6 +35,11 @@ final class DjlEmbedder implements Embedder {
           EmbeddingTranslator.INPUT_IDS,
           EmbeddingTranslator.ATTENTION_MASK,
           EmbeddingTranslator.TOKEN_TYPE_IDS);
+  private static final List<String> TORCHSCRIPT_INPUTS =
+      List.of(
+          EmbeddingTranslator.INPUT_IDS,
+          EmbeddingTranslator.ATTENTION_MASK,
+          EmbeddingTranslator.TOKEN_TYPE_IDS);
 
   private final String name;
   private final TextTokenizer tokenizer;
@@ -75,10 +80,14 @@ final class DjlEmbedder implements Embedder {
     if (!engine.isOnClasspath()) {
       throw EngineErrors.engineMissing(engine);
     }
+    long start = System.nanoTime();
+    int engineThreads = threads;
     if (engine == EngineChoice.ONNX_RUNTIME) {
       EngineRuntime.init();
+    } else {
+      // Before anything asks the engine about GPUs: its thread settings apply only at start.
+      engineThreads = TorchEngineSettings.start(threads);
     }
-    long start = System.nanoTime();
     ModelFiles files = ModelFiles.resolve(spec);
     int gpu = DeviceResolver.JVM.resolve(spec.device(), engine, gpuIndex);
     TextTokenizer tokenizer;
@@ -95,12 +104,15 @@ final class DjlEmbedder implements Embedder {
         model = Model.newInstance(files.name(), Device.cpu(), engine.djlName());
         model.load(files.modelFile(), null, Map.of("sessionOptions", options));
       } else {
-        setTorchThreads(threads);
         Device d = gpu >= 0 ? Device.gpu(gpu) : Device.cpu();
         model = Model.newInstance(files.name(), d, engine.djlName());
         model.load(files.modelFile(), null, Map.of());
       }
-      List<String> inputs = inputNames(model, files);
+      List<String> inputs =
+          engine == EngineChoice.ONNX_RUNTIME
+              ? inputNames(model, files)
+              // TorchScript files do not name their inputs: BERT's order, as the exporter writes.
+              : TORCHSCRIPT_INPUTS;
       EmbeddingTranslator translator =
           new EmbeddingTranslator(inputs, engine == EngineChoice.ONNX_RUNTIME, files.pooling());
       String where = gpu >= 0 ? "cuda:" + gpu : "cpu";
@@ -116,7 +128,7 @@ final class DjlEmbedder implements Embedder {
           embedder.dimension,
           files.pooling().name().toLowerCase(java.util.Locale.ROOT),
           files.maxSequenceLength(),
-          threads,
+          engineThreads,
           files.modelFile(),
           (System.nanoTime() - start) / 1_000_000);
       return embedder;
@@ -131,9 +143,6 @@ final class DjlEmbedder implements Embedder {
       if (e instanceof ModelLoadException) {
         throw (ModelLoadException) e;
       }
-      if (engine == EngineChoice.PYTORCH && EngineErrors.rootMessage(e).contains("Offline mode")) {
-        throw EngineErrors.pytorchOffline(e);
-      }
       throw EngineErrors.unreadable(files.modelFile(), "model file", e);
     }
   }
@@ -142,11 +151,7 @@ final class DjlEmbedder implements Embedder {
     PairList<String, Shape> described = model.describeInput();
     List<String> names = new ArrayList<>();
     if (described == null || described.isEmpty()) {
-      // TorchScript files may not name their inputs: BERT's usual order.
-      return List.of(
-          EmbeddingTranslator.INPUT_IDS,
-          EmbeddingTranslator.ATTENTION_MASK,
-          EmbeddingTranslator.TOKEN_TYPE_IDS);
+      return TORCHSCRIPT_INPUTS;
     }
     for (String n : described.keys()) {
       if (!KNOWN_INPUTS.contains(n)) {
@@ -162,13 +167,6 @@ final class DjlEmbedder implements Embedder {
       names.add(n);
     }
     return names;
-  }
-
-  private static void setTorchThreads(int threads) {
-    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-      System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.sparkembed.embed.engine;
 
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +35,8 @@ public enum EngineChoice {
         }
       }
     }
-    throw EngineErrors.invalidOption("engine", value, cliNames());
+    throw ServingErrors.invalidOption(
+        "engine", EngineErrors.shown(value), EngineErrors.oneOf(cliNames()));
   }
 
   static List<String> cliNames() {

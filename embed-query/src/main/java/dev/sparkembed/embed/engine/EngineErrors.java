@@ -14,18 +14,16 @@ import java.util.stream.Collectors;
 public final class EngineErrors {
   private EngineErrors() {}
 
-  /** {@code Invalid option 'device': 'gpu' (expected one of auto, cpu, cuda)}. */
-  public static IllegalArgumentException invalidOption(
-      String option, Object value, Collection<String> validValues) {
-    return invalidOption(option, value, "one of " + String.join(", ", validValues));
+  /**
+   * How engine messages show a bad value: strings quoted, {@code Invalid option 'device': 'gpu'}.
+   */
+  public static Object shown(Object value) {
+    return value instanceof String ? "'" + value + "'" : value;
   }
 
-  /** {@code Invalid option 'batchTokenBudget': 0 (expected 16-1048576)}. */
-  public static IllegalArgumentException invalidOption(
-      String option, Object value, String expected) {
-    String shown = value instanceof String ? "'" + value + "'" : String.valueOf(value);
-    return new IllegalArgumentException(
-        "Invalid option '" + option + "': " + shown + " (expected " + expected + ")");
+  /** {@code one of auto, cpu, cuda}, for the "expected" part of an option error. */
+  public static String oneOf(Collection<String> validValues) {
+    return "one of " + String.join(", ", validValues);
   }
 
   /** The lower-case names of an enum's constants, for "expected one of ..." lists. */
@@ -55,12 +53,14 @@ public final class EngineErrors {
             + ")");
   }
 
-  static ModelLoadException pytorchOffline(Throwable cause) {
+  static ModelLoadException pytorchNotStarted(Throwable cause) {
     return new ModelLoadException(
-        "Cannot start DJL's PyTorch engine offline: it needs its JNI library (libdjl_torch) for "
-            + "this DJL version, which is not among the jars on the classpath (Maven Central has "
-            + "none for DJL 0.36), and DJL runs offline here. Allow DJL's one-time download with "
-            + "-Dai.djl.offline=false, or use an ONNX export of the model (model.onnx)",
+        "Cannot start DJL's PyTorch engine: "
+            + rootMessage(cause)
+            + " (its native libraries come from the jars of the Maven profile -Ppytorch, "
+            + "ai.djl.pytorch:pytorch-native-cpu and pytorch-jni, or from the directory "
+            + "PYTORCH_LIBRARY_PATH names, with PYTORCH_VERSION and PYTORCH_FLAVOR; DJL runs "
+            + "offline here, so it downloads none: -Dai.djl.offline=false would allow that)",
         cause);
   }
 

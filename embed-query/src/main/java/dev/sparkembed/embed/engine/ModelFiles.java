@@ -2,6 +2,7 @@ package dev.sparkembed.embed.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,9 @@ record ModelFiles(
     if (spec.isBuiltIn()) {
       BuiltInModel m = spec.builtInModel().orElseThrow();
       if (spec.engine() != EngineChoice.ONNX_RUNTIME) {
-        throw EngineErrors.invalidOption(
+        throw ServingErrors.invalidOption(
             "engine",
-            spec.engine().cliName(),
+            EngineErrors.shown(spec.engine().cliName()),
             "onnxruntime for the built-in model " + m.modelName() + " (an ONNX file)");
       }
       Path dir = ModelCache.extract(m);

@@ -1,5 +1,6 @@
 package dev.sparkembed.embed.engine;
 
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.io.Serializable;
 import java.util.Objects;
 import java.util.Optional;
@@ -185,9 +186,9 @@ public final class ModelSpec implements Serializable {
         this.model = modelNameOrPath.strip();
         this.builtIn = false;
       } else {
-        throw EngineErrors.invalidOption(
+        throw ServingErrors.invalidOption(
             "model",
-            modelNameOrPath,
+            EngineErrors.shown(modelNameOrPath),
             "one of "
                 + String.join(", ", BuiltInModel.names())
                 + ", or a model directory path (containing model.onnx or model.pt and "
@@ -198,7 +199,10 @@ public final class ModelSpec implements Serializable {
 
     public Builder device(DeviceChoice newDevice) {
       if (newDevice == null) {
-        throw EngineErrors.invalidOption("device", null, EngineErrors.names(DeviceChoice.class));
+        throw ServingErrors.invalidOption(
+            "device",
+            EngineErrors.shown(null),
+            EngineErrors.oneOf(EngineErrors.names(DeviceChoice.class)));
       }
       this.device = newDevice;
       return this;
@@ -210,7 +214,8 @@ public final class ModelSpec implements Serializable {
 
     public Builder engine(EngineChoice newEngine) {
       if (newEngine == null) {
-        throw EngineErrors.invalidOption("engine", null, EngineChoice.cliNames());
+        throw ServingErrors.invalidOption(
+            "engine", EngineErrors.shown(null), EngineErrors.oneOf(EngineChoice.cliNames()));
       }
       this.engine = newEngine;
       return this;
@@ -222,8 +227,10 @@ public final class ModelSpec implements Serializable {
 
     public Builder batchTokenBudget(int tokens) {
       if (tokens < MIN_BATCH_TOKEN_BUDGET || tokens > MAX_BATCH_TOKEN_BUDGET) {
-        throw EngineErrors.invalidOption(
-            "batchTokenBudget", tokens, MIN_BATCH_TOKEN_BUDGET + "-" + MAX_BATCH_TOKEN_BUDGET);
+        throw ServingErrors.invalidOption(
+            "batchTokenBudget",
+            EngineErrors.shown(tokens),
+            MIN_BATCH_TOKEN_BUDGET + "-" + MAX_BATCH_TOKEN_BUDGET);
       }
       this.batchTokenBudget = tokens;
       return this;
@@ -231,8 +238,10 @@ public final class ModelSpec implements Serializable {
 
     public Builder threads(int newThreads) {
       if (newThreads < 0 || newThreads > MAX_THREADS) {
-        throw EngineErrors.invalidOption(
-            "threads", newThreads, "0-" + MAX_THREADS + ", 0 meaning the task's cores");
+        throw ServingErrors.invalidOption(
+            "threads",
+            EngineErrors.shown(newThreads),
+            "0-" + MAX_THREADS + ", 0 meaning the task's cores");
       }
       this.threads = newThreads;
       return this;

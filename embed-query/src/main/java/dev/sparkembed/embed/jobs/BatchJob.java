@@ -1,11 +1,9 @@
 package dev.sparkembed.embed.jobs;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.to_json;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.udf;
 
 import java.sql.Connection;
@@ -26,7 +24,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.util.LongAccumulator;
@@ -130,10 +127,12 @@ public final class BatchJob {
         written = write(plan, embedded, truncated);
       } catch (SparkException e) {
         checkCancelled();
-        throw new IllegalStateException("Batch job " + jobId + " failed: " + rootMessage(e), e);
+        throw new IllegalStateException(
+            "Batch job " + jobId + " failed: " + JobSqlErrors.rootMessage(e), e);
       } catch (SQLException e) {
         throw new IllegalStateException(
-            "Batch job " + jobId + " failed writing to the database: " + JobPlanner.describe(e), e);
+            "Batch job " + jobId + " failed writing to the database: " + JobSqlErrors.describe(e),
+            e);
       } finally {
         sc.removeSparkListener(listener);
       }
@@ -183,9 +182,9 @@ public final class BatchJob {
   private Dataset<Row> rows(JobPlan plan) {
     if (plan.source == null) {
       Dataset<Row> file =
-          selectFileRows(spark, plan, readFile(spark, spec.inputFormat(), spec.input()));
+          JobFiles.selectRows(spark, plan, JobFiles.read(spark, spec.inputFormat(), spec.input()));
       Dataset<Row> rows =
-          file.where(not(blank(col(plan.fileTextName))))
+          file.where(not(JobFiles.blank(col(plan.fileTextName))))
               .select(col(plan.idName).as(ID), col(plan.fileTextName).as(TEXT));
       return spec.partitions() == null ? rows : rows.repartition(plan.partitions);
     }
@@ -198,7 +197,7 @@ public final class BatchJob {
    */
   private Dataset<Row> vectors(JobPlan plan, LongAccumulator embedded, LongAccumulator truncated) {
     UserDefinedFunction counted =
-        udf(new CountRows(embedded, truncated, plan.maxSequenceLength), DataTypes.BooleanType)
+        udf(new RowCounter(embedded, truncated, plan.maxSequenceLength), DataTypes.BooleanType)
             .asNondeterministic();
     return step.embed(rows(plan), TEXT, VECTOR, TOKENS)
         .where(counted.apply(col(TOKENS)))
@@ -353,9 +352,9 @@ public final class BatchJob {
     vectors(plan, embedded, truncated)
         .select(
             col(ID).as(plan.idName),
-            vector.as(JobPlanner.EMBEDDING),
-            lit(plan.modelName).as(JobPlanner.MODEL),
-            lit(Timestamp.from(java.time.Instant.now())).as(JobPlanner.EMBEDDED_AT))
+            vector.as(JobPlan.EMBEDDING),
+            lit(plan.modelName).as(JobPlan.MODEL),
+            lit(Timestamp.from(java.time.Instant.now())).as(JobPlan.EMBEDDED_AT))
         .write()
         .mode(SaveMode.Overwrite)
         .format(format.sparkName())
@@ -369,38 +368,11 @@ public final class BatchJob {
       throw new IllegalStateException("A pull-mode job needs a results directory");
     }
     vectors(plan, embedded, truncated)
-        .select(col(ID).as("id"), col(VECTOR).as(JobPlanner.EMBEDDING))
+        .select(col(ID).as("id"), col(VECTOR).as(JobPlan.EMBEDDING))
         .write()
         .mode(SaveMode.Overwrite)
         .json(resultsDirectory);
     return embedded.value();
-  }
-
-  // ---- helpers shared with the planner
-
-  static Dataset<Row> readFile(SparkSession spark, FileFormat format, String path) {
-    DataFrameReader reader = spark.read().format(format.sparkName());
-    if (format == FileFormat.CSV) {
-      reader = reader.option("header", "true").option("inferSchema", "true");
-    }
-    return reader.load(path);
-  }
-
-  /** For an incremental file job: the file's rows whose id the target table does not have. */
-  static Dataset<Row> selectFileRows(SparkSession spark, JobPlan plan, Dataset<Row> file) {
-    if (!plan.spec.incremental() || !plan.targetExists) {
-      return file;
-    }
-    Dataset<Row> done =
-        spark
-            .read()
-            .jdbc(plan.connector.url(), plan.target.sql(plan.dialect), plan.connector.properties())
-            .select(col(plan.targetId).as("__done_id"));
-    return file.join(done, file.col(plan.idName).equalTo(done.col("__done_id")), "left_anti");
-  }
-
-  static Column blank(Column text) {
-    return text.isNull().or(length(trim(text)).equalTo(0));
   }
 
   /** {@code <table>_stg_<job id>}, as the database stores new names, within its length limit. */
@@ -415,40 +387,6 @@ public final class BatchJob {
     try (Connection conn = connector.open();
         Statement st = conn.createStatement()) {
       st.execute(sql);
-    }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return JobPlanner.firstLine(t.getMessage());
-  }
-
-  /**
-   * Counts each row passing through, and those whose token count reached the model's limit; always
-   * true. Runs on executors.
-   */
-  static final class CountRows implements UDF1<Integer, Boolean> {
-    private static final long serialVersionUID = 1L;
-    private final LongAccumulator rows;
-    private final LongAccumulator truncated;
-    private final int maxTokens;
-
-    CountRows(LongAccumulator rows, LongAccumulator truncated, int maxTokens) {
-      this.rows = rows;
-      this.truncated = truncated;
-      this.maxTokens = maxTokens;
-    }
-
-    @Override
-    public Boolean call(Integer tokens) {
-      rows.add(1);
-      if (tokens != null && tokens >= maxTokens) {
-        truncated.add(1);
-      }
-      return Boolean.TRUE;
     }
   }
 }

@@ -253,10 +253,10 @@ public record BatchJobSpec(
         problems.add(JobErrors.outputExists(output));
       }
       if (partitions != null && partitions < 1) {
-        problems.add(JobErrors.invalidOption("partitions", partitions, "an integer >= 1"));
+        problems.add(JobErrors.optionProblem("partitions", partitions, "an integer >= 1"));
       }
       if (writeBatch < 1) {
-        problems.add(JobErrors.invalidOption("write-batch", writeBatch, "an integer >= 1"));
+        problems.add(JobErrors.optionProblem("write-batch", writeBatch, "an integer >= 1"));
       }
       ModelSpec modelSpec = null;
       try {
@@ -353,7 +353,7 @@ public record BatchJobSpec(
       if (format != null) {
         FileFormat f = FileFormat.fromName(format);
         if (f == null) {
-          problems.add(JobErrors.invalidOption("format", format, FileFormat.names()));
+          problems.add(JobErrors.optionProblem("format", format, FileFormat.names()));
         }
         return f;
       }

@@ -15,4 +15,20 @@ record ColumnInfo(String name, int jdbcType, String typeName, int size, int scal
   String describeType() {
     return typeName;
   }
+
+  /** Whether the column holds text (CHAR, VARCHAR, CLOB and their national forms). */
+  boolean isText() {
+    return switch (jdbcType) {
+      case java.sql.Types.CHAR,
+              java.sql.Types.VARCHAR,
+              java.sql.Types.LONGVARCHAR,
+              java.sql.Types.NCHAR,
+              java.sql.Types.NVARCHAR,
+              java.sql.Types.LONGNVARCHAR,
+              java.sql.Types.CLOB,
+              java.sql.Types.NCLOB ->
+          true;
+      default -> false;
+    };
+  }
 }

@@ -47,7 +47,8 @@ public final class Controller implements AutoCloseable {
           EmbeddingService.start(
               spark,
               conf.service(),
-              new ServiceSetup(ControllerServerExtension.class, conf.checkpoint()));
+              new ServiceSetup(ControllerServerExtension.class, conf.checkpoint())
+                  .withSourceOptions(conf.sourceOptions()));
       LOG.info(
           "Controller on {} (jobs API at /jobs; connections {})",
           conf.service().baseUrl(),

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * @param dataDir the folder file jobs read and write
  * @param resultsRoot where pull jobs keep their results
  * @param checkpoint the service query's checkpoint folder, or null for a temporary one
+ * @param sourceOptions deployment options of the service's source (its {@code secret})
  */
 public record ControllerConf(
     ServiceConf service,
@@ -22,7 +23,8 @@ public record ControllerConf(
     JobConnections connections,
     Path dataDir,
     Path resultsRoot,
-    Path checkpoint) {
+    Path checkpoint,
+    java.util.Map<String, String> sourceOptions) {
 
   /** Whether the controller listens on a loopback address only. */
   public boolean loopbackOnly() {

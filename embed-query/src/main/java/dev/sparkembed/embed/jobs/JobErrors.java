@@ -1,5 +1,6 @@
 package dev.sparkembed.embed.jobs;
 
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.util.Collection;
 import java.util.Locale;
 
@@ -13,8 +14,9 @@ public final class JobErrors {
 
   // ---- options
 
-  public static String invalidOption(String option, Object value, String expected) {
-    return "Invalid option '" + option + "': " + value + " (expected " + expected + ")";
+  /** The one option-error wording of the project, as a problem line. */
+  public static String optionProblem(String option, Object value, String expected) {
+    return ServingErrors.invalidOption(option, value, expected).getMessage();
   }
 
   static String missingOption(String option, String why) {
@@ -49,7 +51,7 @@ public final class JobErrors {
   }
 
   static String passwordEnvUnset(String variable) {
-    return invalidOption(
+    return optionProblem(
         "password-env", variable, "the name of a set environment variable holding the password");
   }
 
@@ -60,7 +62,7 @@ public final class JobErrors {
   }
 
   static String unknownExtension(String option, String path) {
-    return invalidOption(
+    return optionProblem(
         option,
         path,
         "a path ending in .parquet, .csv, .json, .jsonl or .ndjson, or give --format "
@@ -110,13 +112,13 @@ public final class JobErrors {
   }
 
   static String badModel(String model, String detail) {
-    return invalidOption("model", model, "a built-in model name or a model directory; " + detail);
+    return optionProblem("model", model, "a built-in model name or a model directory; " + detail);
   }
 
   // ---- databases
 
   static String unsupportedDatabase(String url) {
-    return invalidOption("jdbc-url", url, VectorDialect.supportedDatabases());
+    return optionProblem("jdbc-url", url, VectorDialect.supportedDatabases());
   }
 
   static String noDriver(String url) {
@@ -147,15 +149,15 @@ public final class JobErrors {
   }
 
   static String tableNotFound(String option, String table, String url) {
-    return invalidOption(option, table, "an existing table or view in " + url);
+    return optionProblem(option, table, "an existing table or view in " + url);
   }
 
   static String tableAmbiguous(String option, String table, Collection<String> matches) {
-    return invalidOption(option, table, "one table; several match: " + matches + "; qualify it");
+    return optionProblem(option, table, "one table; several match: " + matches + "; qualify it");
   }
 
   static String columnNotFound(String option, String column, Object table, Collection<String> has) {
-    return invalidOption(option, column, "a column of " + table + ", which has " + has);
+    return optionProblem(option, column, "a column of " + table + ", which has " + has);
   }
 
   static String unsupportedIdType(Object table, String column, String type) {
@@ -236,7 +238,7 @@ public final class JobErrors {
   }
 
   static String targetIsSource(String table) {
-    return invalidOption(
+    return optionProblem(
         "target-table",
         table,
         "a table other than --table (use --embedding-column to write in place)");
@@ -245,7 +247,7 @@ public final class JobErrors {
   // ---- files
 
   static String inputNotFound(String path) {
-    return invalidOption("input", path, "an existing file or folder");
+    return optionProblem("input", path, "an existing file or folder");
   }
 
   static String inputUnreadable(String path, String detail) {
@@ -254,6 +256,6 @@ public final class JobErrors {
 
   static String fileColumnNotFound(
       String option, String column, String path, Collection<String> has) {
-    return invalidOption(option, column, "a column of " + path + ", which has " + has);
+    return optionProblem(option, column, "a column of " + path + ", which has " + has);
   }
 }

@@ -7,10 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,21 +32,17 @@ import org.slf4j.LoggerFactory;
 final class JobPlanner {
   private static final Logger LOG = LoggerFactory.getLogger(JobPlanner.class);
 
-  static final String EMBEDDING = "embedding";
-  static final String MODEL = "model";
-  static final String EMBEDDED_AT = "embedded_at";
-
   private final SparkSession spark;
   private final BatchJobSpec spec;
   private final EmbeddingStep step;
-  private final JobPlan plan;
+  private final JobPlan.Builder plan;
   private final List<String> problems = new ArrayList<>();
 
   private JobPlanner(SparkSession spark, BatchJobSpec spec, EmbeddingStep step, String runId) {
     this.spark = spark;
     this.spec = spec;
     this.step = step;
-    this.plan = new JobPlan(spec, runId);
+    this.plan = new JobPlan.Builder(spec, runId);
   }
 
   /**
@@ -69,7 +60,7 @@ final class JobPlanner {
       inspectDatabase();
     }
     if (input != null && problems.isEmpty()) {
-      countInput(BatchJob.selectFileRows(spark, plan, input));
+      countInput(JobFiles.selectRows(spark, plan.build(), input));
     }
     inspectModel();
     if (!problems.isEmpty()) {
@@ -84,7 +75,7 @@ final class JobPlanner {
         spec.describe(),
         plan.rowsSelected,
         plan.blankTexts);
-    return plan;
+    return plan.build();
   }
 
   // ---- database
@@ -100,12 +91,12 @@ final class JobPlanner {
     try {
       conn = plan.connector.open();
     } catch (SQLException e) {
-      problems.add(connectProblem(e, plan.connector));
+      problems.add(JobSqlErrors.connectProblem(e, plan.connector));
       return;
     }
     try (conn) {
       if (plan.dialect instanceof PostgresVectorDialect pg) {
-        plan.dialect = pg.withPgvector(pgvectorInstalled(conn));
+        plan.dialect = pg.withPgvector(PostgresVectorDialect.pgvectorInstalled(conn));
       }
       TableInspector inspector = new TableInspector(conn);
       if (spec.readsTable()) {
@@ -118,7 +109,7 @@ final class JobPlanner {
         countSource(conn, inspector);
       }
     } catch (SQLException e) {
-      problems.add(JobErrors.queryFailed("inspect the database", describe(e)));
+      problems.add(JobErrors.queryFailed("inspect the database", JobSqlErrors.describe(e)));
     }
   }
 
@@ -143,7 +134,7 @@ final class JobPlanner {
     ColumnInfo text = TableInspector.column(columns, spec.textColumn());
     if (text == null) {
       problems.add(JobErrors.columnNotFound("text-column", spec.textColumn(), source, names));
-    } else if (!isText(text)) {
+    } else if (!text.isText()) {
       problems.add(JobErrors.unsupportedTextType(source, text.name(), text.describeType()));
     } else {
       plan.textColumn = text;
@@ -176,9 +167,9 @@ final class JobPlanner {
       plan.target = newTable(spec.targetTable());
       plan.targetExists = false;
       plan.targetId = plan.dialect.storedCase(idName);
-      plan.targetEmbeddingName = plan.dialect.storedCase(EMBEDDING);
-      plan.targetModelName = plan.dialect.storedCase(MODEL);
-      plan.targetAtName = plan.dialect.storedCase(EMBEDDED_AT);
+      plan.targetEmbeddingName = plan.dialect.storedCase(JobPlan.EMBEDDING);
+      plan.targetModelName = plan.dialect.storedCase(JobPlan.MODEL);
+      plan.targetAtName = plan.dialect.storedCase(JobPlan.EMBEDDED_AT);
       return;
     }
     TableRef target = found.get(0);
@@ -191,20 +182,20 @@ final class JobPlanner {
     List<ColumnInfo> columns = inspector.columns(target);
     List<String> missing = new ArrayList<>();
     ColumnInfo id = TableInspector.column(columns, idName);
-    ColumnInfo emb = TableInspector.column(columns, EMBEDDING);
-    ColumnInfo model = TableInspector.column(columns, MODEL);
-    ColumnInfo at = TableInspector.column(columns, EMBEDDED_AT);
+    ColumnInfo emb = TableInspector.column(columns, JobPlan.EMBEDDING);
+    ColumnInfo model = TableInspector.column(columns, JobPlan.MODEL);
+    ColumnInfo at = TableInspector.column(columns, JobPlan.EMBEDDED_AT);
     if (id == null) {
       missing.add(idName);
     }
     if (emb == null) {
-      missing.add(EMBEDDING);
+      missing.add(JobPlan.EMBEDDING);
     }
     if (model == null) {
-      missing.add(MODEL);
+      missing.add(JobPlan.MODEL);
     }
     if (at == null) {
-      missing.add(EMBEDDED_AT);
+      missing.add(JobPlan.EMBEDDED_AT);
     }
     if (!missing.isEmpty()) {
       problems.add(JobErrors.targetMissingColumns(target, missing, TableInspector.names(columns)));
@@ -254,7 +245,7 @@ final class JobPlanner {
     String id = "src." + d.quote(plan.idName);
     String text = "src." + d.quote(plan.textColumn.name());
     boolean unique = inspector.uniqueOn(plan.source, plan.idName);
-    String where = plan.selection();
+    String where = plan.build().selection();
     String sql =
         "SELECT "
             + (plan.idType.ranged() ? "MIN(" + id + "), MAX(" + id + ")" : "NULL, NULL")
@@ -284,7 +275,8 @@ final class JobPlanner {
       plan.minId = min == null ? null : ((Number) min).longValue();
       plan.maxId = max == null ? null : ((Number) max).longValue();
     } catch (SQLException e) {
-      problems.add(JobErrors.queryFailed("count the rows of " + plan.source, describe(e)));
+      problems.add(
+          JobErrors.queryFailed("count the rows of " + plan.source, JobSqlErrors.describe(e)));
     }
   }
 
@@ -302,13 +294,13 @@ final class JobPlanner {
   private Dataset<Row> inspectInput() {
     Dataset<Row> df;
     try {
-      df = BatchJob.readFile(spark, spec.inputFormat(), spec.input());
+      df = JobFiles.read(spark, spec.inputFormat(), spec.input());
     } catch (Exception e) {
       String msg = String.valueOf(e.getMessage());
       problems.add(
           msg.contains("Path does not exist") || msg.contains("PATH_NOT_FOUND")
               ? JobErrors.inputNotFound(spec.input())
-              : JobErrors.inputUnreadable(spec.input(), firstLine(msg)));
+              : JobErrors.inputUnreadable(spec.input(), JobSqlErrors.firstLine(msg)));
       return null;
     }
     List<String> names = Arrays.asList(df.schema().fieldNames());
@@ -345,7 +337,7 @@ final class JobPlanner {
                 count(lit(1)),
                 count(id),
                 countDistinct(id),
-                sum(when(BatchJob.blank(text), 1).otherwise(0)))
+                sum(when(JobFiles.blank(text), 1).otherwise(0)))
             .first();
     long rows = r.getLong(0);
     checkIds(spec.input(), rows, r.getLong(1), r.getLong(2));
@@ -375,79 +367,8 @@ final class JobPlanner {
       plan.dimension = step.dimension();
       plan.maxSequenceLength = step.maxSequenceLength();
     } catch (RuntimeException e) {
-      problems.add(JobErrors.badModel(spec.modelSpec().model(), firstLine(e.getMessage())));
+      problems.add(
+          JobErrors.badModel(spec.modelSpec().model(), JobSqlErrors.firstLine(e.getMessage())));
     }
-  }
-
-  // ---- helpers
-
-  private static boolean pgvectorInstalled(Connection conn) {
-    try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("SELECT 1 FROM pg_extension WHERE extname = 'vector'")) {
-      return rs.next();
-    } catch (SQLException e) {
-      return false;
-    }
-  }
-
-  private static boolean isText(ColumnInfo c) {
-    return switch (c.jdbcType()) {
-      case java.sql.Types.CHAR,
-              java.sql.Types.VARCHAR,
-              java.sql.Types.LONGVARCHAR,
-              java.sql.Types.NCHAR,
-              java.sql.Types.NVARCHAR,
-              java.sql.Types.LONGNVARCHAR,
-              java.sql.Types.CLOB,
-              java.sql.Types.NCLOB ->
-          true;
-      default -> false;
-    };
-  }
-
-  /** Sorts a failed connection into unreachable, refused credentials, no driver, or other. */
-  static String connectProblem(SQLException e, JdbcConnector c) {
-    String state = e.getSQLState() == null ? "" : e.getSQLState();
-    String detail = describe(e);
-    String lower = detail.toLowerCase(Locale.ROOT);
-    if (lower.contains("no suitable driver")) {
-      return JobErrors.noDriver(c.safeUrl());
-    }
-    if (state.startsWith("28")
-        || lower.contains("password authentication failed")
-        || lower.contains("wrong user name or password")
-        || lower.contains("login failed")) {
-      return JobErrors.badCredentials(c.safeUrl(), c.user(), detail);
-    }
-    if (state.startsWith("08") || state.equals("90067") || hasNetworkCause(e)) {
-      return JobErrors.unreachable(c.safeUrl(), detail);
-    }
-    return JobErrors.connectFailed(c.safeUrl(), detail);
-  }
-
-  private static boolean hasNetworkCause(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException
-          || t instanceof UnknownHostException
-          || t instanceof NoRouteToHostException
-          || t instanceof SocketTimeoutException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The first line of a SQL error, with its SQL state. */
-  static String describe(SQLException e) {
-    String msg = firstLine(e.getMessage());
-    return e.getSQLState() == null ? msg : msg + " [SQL state " + e.getSQLState() + "]";
-  }
-
-  static String firstLine(String msg) {
-    if (msg == null) {
-      return "(no message)";
-    }
-    int nl = msg.indexOf('\n');
-    return (nl < 0 ? msg : msg.substring(0, nl)).trim();
   }
 }

@@ -180,4 +180,15 @@ final class PostgresVectorDialect extends VectorDialect {
       throws SQLException {
     ps.setArray(index, conn.createArrayOf("float4", boxed(vector)));
   }
+
+  /** Whether the pgvector extension is installed in the connection's database. */
+  static boolean pgvectorInstalled(java.sql.Connection conn) {
+    try (java.sql.Statement st = conn.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery("SELECT 1 FROM pg_extension WHERE extname = 'vector'")) {
+      return rs.next();
+    } catch (java.sql.SQLException e) {
+      return false;
+    }
+  }
 }

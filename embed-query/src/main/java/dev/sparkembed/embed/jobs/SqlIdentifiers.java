@@ -24,7 +24,7 @@ final class SqlIdentifiers {
     }
     return ok
         ? null
-        : JobErrors.invalidOption(
+        : JobErrors.optionProblem(
             option, value, "a table name: letters, digits, '_' or '$', optionally schema.table");
   }
 
@@ -33,6 +33,6 @@ final class SqlIdentifiers {
     if (value == null || PART.matcher(value).matches()) {
       return null;
     }
-    return JobErrors.invalidOption(option, value, "a column name: letters, digits, '_' or '$'");
+    return JobErrors.optionProblem(option, value, "a column name: letters, digits, '_' or '$'");
   }
 }

@@ -167,13 +167,6 @@ public final class ApiErrors {
     return new ApiException(500, SERVER_ERROR, "Embedding failed: " + why, null, null);
   }
 
-  /** A bad {@code serve} option: {@code Invalid option '--port': -1 (expected 1-65535)}. */
-  public static IllegalArgumentException invalidOption(
-      String option, Object value, String expected) {
-    return new IllegalArgumentException(
-        "Invalid option '--" + option + "': " + value + " (expected " + expected + ")");
-  }
-
   /** Two options that only make sense together, given one without the other. */
   public static IllegalArgumentException optionsGoTogether(String given, String missing) {
     return new IllegalArgumentException(

@@ -4,6 +4,7 @@ import dev.sparkembed.embed.engine.Embedder;
 import dev.sparkembed.embed.engine.ExecutorModels;
 import dev.sparkembed.embed.engine.ModelSpec;
 import dev.sparkembed.serving.HttpServing;
+import dev.sparkembed.serving.ServingQueries;
 import dev.sparkembed.serving.conf.HttpServerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,8 +53,8 @@ public final class EmbeddingService implements AutoCloseable {
    */
   public static final String POOL_THREADS = "spark.embed.service.poolThreads";
 
-  /** Checkpoint interval of the continuous trigger. */
-  static final long CONTINUOUS_INTERVAL_MS = 1000;
+  /** What {@code /readyz} and refused requests name while the server waits for the model. */
+  static final String AWAITING_MODEL = "no executor has loaded the model yet";
 
   private final StreamingQuery query;
   private final Path checkpoint;
@@ -68,7 +69,13 @@ public final class EmbeddingService implements AutoCloseable {
     this.model = model;
   }
 
-  /** Loads the model on the executors, then starts the query; returns once it runs. */
+  /**
+   * Starts the query and loads the model on the executors; returns once it serves. In head mode
+   * with the micro-batch trigger the driver's server opens first: while the warm-up job waits for
+   * executors, {@code /healthz} answers 200, {@code /readyz} 503 naming what it waits for, and
+   * embedding requests 503 with {@code Retry-After}. Otherwise the model is loaded first (a
+   * continuous query holds every task slot; distributed servers live on the executors).
+   */
   public static EmbeddingService start(SparkSession spark, ServiceConf conf) {
     return start(spark, conf, ServiceSetup.defaults());
   }
@@ -78,14 +85,13 @@ public final class EmbeddingService implements AutoCloseable {
     ServiceState.reset();
     Map<String, String> sparkConf = sparkConf(spark);
     ModelSpec spec = conf.continuous() ? ContinuousLayout.model(conf, sparkConf) : conf.model();
-    ModelInfo model = warmUp(spark, conf, spec);
-    ServiceState.modelLoaded(model);
-    LOG.info(
-        "Model {} loaded ({} dimensions, {} tokens of context)",
-        model.name(),
-        model.dimension(),
-        model.maxSequenceLength());
-
+    boolean serverFirst = "head".equals(conf.mode()) && !conf.continuous();
+    ModelInfo model = null;
+    if (serverFirst) {
+      ServiceState.awaitingModel(AWAITING_MODEL);
+    } else {
+      model = loaded(warmUp(spark, conf, spec));
+    }
     Path checkpoint;
     try {
       checkpoint =
@@ -95,11 +101,53 @@ public final class EmbeddingService implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create the checkpoint directory", e);
     }
+    StreamingQuery query = startQuery(spark, conf, setup, spec, sparkConf, checkpoint);
+    boolean ownsCheckpoint = setup.checkpoint() == null;
+    if (model == null) {
+      LOG.info("Listening on {}; waiting for an executor to load the model", conf.baseUrl());
+      try {
+        model = loaded(warmUp(spark, conf, spec));
+      } catch (RuntimeException e) {
+        new EmbeddingService(query, checkpoint, ownsCheckpoint, null).close();
+        throw e;
+      }
+    }
+    LOG.info(
+        "Serving {} on {} ({} mode, {} trigger, master {}): POST {}; GET {}",
+        model.name(),
+        conf.baseUrl(),
+        conf.mode(),
+        conf.continuous() ? "continuous" : "micro-batch",
+        conf.master(),
+        String.join(", ", embeddingPaths()),
+        String.join(", ", InfoEndpoints.PATHS));
+    return new EmbeddingService(query, checkpoint, ownsCheckpoint, model);
+  }
+
+  private static ModelInfo loaded(ModelInfo model) {
+    ServiceState.modelLoaded(model);
+    LOG.info(
+        "Model {} loaded ({} dimensions, {} tokens of context)",
+        model.name(),
+        model.dimension(),
+        model.maxSequenceLength());
+    return model;
+  }
+
+  /** Starts the service's query and returns once its server is bound. */
+  private static StreamingQuery startQuery(
+      SparkSession spark,
+      ServiceConf conf,
+      ServiceSetup setup,
+      ModelSpec spec,
+      Map<String, String> sparkConf,
+      Path checkpoint) {
     Dataset<Row> requests =
         spark
             .readStream()
             .format(HttpServerOptions.FORMAT)
             .options(sourceOptions(conf, setup.extension()))
+            .options(setup.sourceOptions())
             .load();
     StructType idType = (StructType) requests.schema().apply("id").dataType();
     Dataset<Row> replies =
@@ -119,7 +167,7 @@ public final class EmbeddingService implements AutoCloseable {
             .option("checkpointLocation", checkpoint.toString())
             .trigger(
                 conf.continuous()
-                    ? Trigger.Continuous(CONTINUOUS_INTERVAL_MS)
+                    ? Trigger.Continuous(ServingQueries.CONTINUOUS_INTERVAL_MS)
                     : Trigger.ProcessingTime(0));
     StreamingQuery query;
     try {
@@ -129,16 +177,7 @@ public final class EmbeddingService implements AutoCloseable {
     }
     ServiceState.query(query::isActive, "the service's query stopped");
     HttpServing.awaitServing(query, SERVER_START_TIMEOUT);
-    LOG.info(
-        "Serving {} on {} ({} mode, {} trigger, master {}): POST {}; GET {}",
-        model.name(),
-        conf.baseUrl(),
-        conf.mode(),
-        conf.continuous() ? "continuous" : "micro-batch",
-        conf.master(),
-        String.join(", ", embeddingPaths()),
-        String.join(", ", InfoEndpoints.PATHS));
-    return new EmbeddingService(query, checkpoint, setup.checkpoint() == null, model);
+    return query;
   }
 
   /** The POST endpoints, in the order the source is given them. */

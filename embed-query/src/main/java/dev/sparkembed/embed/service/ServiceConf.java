@@ -1,6 +1,7 @@
 package dev.sparkembed.embed.service;
 
 import dev.sparkembed.embed.engine.ModelSpec;
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,6 +110,6 @@ public record ServiceConf(
   }
 
   private static IllegalArgumentException invalid(String option, Object value, String expected) {
-    return ApiErrors.invalidOption(option, value, expected);
+    return ServingErrors.invalidOption("--" + option, value, expected);
   }
 }

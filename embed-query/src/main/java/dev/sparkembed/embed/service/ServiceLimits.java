@@ -1,5 +1,6 @@
 package dev.sparkembed.embed.service;
 
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.io.Serializable;
 
 /**
@@ -30,7 +31,7 @@ public record ServiceLimits(int maxTextsPerRequest, int maxCharsPerText, long ma
 
   private static void require(String option, long value, long min, long max) {
     if (value < min || value > max) {
-      throw ApiErrors.invalidOption(option, value, min + "-" + max);
+      throw ServingErrors.invalidOption("--" + option, value, min + "-" + max);
     }
   }
 }

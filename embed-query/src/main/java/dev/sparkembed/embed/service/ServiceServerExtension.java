@@ -20,6 +20,10 @@ public class ServiceServerExtension implements ServerExtension {
   public static final String API_KEY_SHA256 = "apiKeySha256";
 
   private static final byte[] NO_BODY = new byte[0];
+
+  /** What a client waiting for the model is told: workers take a while to join. */
+  static final String RETRY_AFTER_SECONDS = "5";
+
   private static final Set<String> LOCAL_PATHS = Set.copyOf(new HashSet<>(InfoEndpoints.PATHS));
 
   private InfoEndpoints endpoints;
@@ -56,18 +60,27 @@ public class ServiceServerExtension implements ServerExtension {
     return new HttpReply(reply.status(), Map.of("content-type", reply.contentType()), reply.body());
   }
 
-  /** The API key is checked as a request arrives: a keyless flood never fills the queue. */
+  /**
+   * The API key is checked as a request arrives: a keyless flood never fills the queue. While no
+   * executor has the model yet (the driver's server opens before the warm-up job has run), requests
+   * get 503 with {@code Retry-After} instead of waiting in the queue for workers.
+   */
   @Override
   public HttpReply admit(String path, Map<String, String> headers) {
-    if (!apiKey.required() || apiKey.permits(new ServiceRequest("POST", path, headers, NO_BODY))) {
-      return null;
-    }
     ApiFormat format = ApiFormat.forPath(path);
-    byte[] body =
-        (format == null ? ApiFormat.OPENAI : format)
-            .wireFormat()
-            .encodeError(ApiErrors.unauthorized());
-    return new HttpReply(401, Map.of("content-type", HttpReply.JSON), body);
+    ApiWireFormat wire = (format == null ? ApiFormat.OPENAI : format).wireFormat();
+    if (apiKey.required() && !apiKey.permits(new ServiceRequest("POST", path, headers, NO_BODY))) {
+      return new HttpReply(
+          401, Map.of("content-type", HttpReply.JSON), wire.encodeError(ApiErrors.unauthorized()));
+    }
+    String awaiting = ServiceState.awaitingModel();
+    if (awaiting != null) {
+      byte[] body =
+          wire.encodeError(ApiErrors.serverLevel(503, "The service is not ready: " + awaiting));
+      return new HttpReply(
+          503, Map.of("content-type", HttpReply.JSON, "retry-after", RETRY_AFTER_SECONDS), body);
+    }
+    return null;
   }
 
   /** OpenAI's error envelope for the server's own errors on OpenAI and Azure OpenAI paths. */

@@ -1,6 +1,7 @@
 package dev.sparkembed.embed.service;
 
 import dev.sparkembed.embed.engine.DeviceChoice;
+import dev.sparkembed.serving.ServingQueries;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,9 @@ public final class ServiceSparkSettings {
     // An idle micro-batch loop checks for new requests this often (Spark's default is 10 ms,
     // which a lone request would wait for on average 5 ms).
     s.put("spark.sql.streaming.pollingDelay", "1ms");
+    if (conf.continuous()) {
+      s.putAll(ServingQueries.CONTINUOUS_SESSION_SETTINGS);
+    }
     boolean local = conf.master().startsWith("local");
     if (!local && !conf.sparkConf().containsKey("spark.jars") && !executorJars.isEmpty()) {
       s.put("spark.jars", String.join(",", executorJars));

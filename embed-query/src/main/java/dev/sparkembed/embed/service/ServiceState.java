@@ -12,8 +12,23 @@ public final class ServiceState {
   private static volatile ModelInfo model;
   private static volatile BooleanSupplier queryActive = () -> true;
   private static volatile String queryState = "the query has not started";
+  private static volatile String awaitingModel;
 
   private ServiceState() {}
+
+  /**
+   * The driver's server is up before any executor has the model (head mode): until {@link
+   * #modelLoaded}, {@code /readyz} gives {@code reason} and embedding requests are refused with
+   * 503.
+   */
+  public static void awaitingModel(String reason) {
+    awaitingModel = reason;
+  }
+
+  /** Why embedding requests must wait for the model, or null when they need not (or no longer). */
+  public static String awaitingModel() {
+    return model == null ? awaitingModel : null;
+  }
 
   /** Records the loaded model (first load wins; the same model is served everywhere). */
   public static void modelLoaded(ModelInfo info) {
@@ -37,7 +52,11 @@ public final class ServiceState {
     if (!queryActive.getAsBoolean()) {
       return queryState;
     }
-    return model == null ? "the model is loading" : null;
+    if (model != null) {
+      return null;
+    }
+    String awaiting = awaitingModel;
+    return awaiting != null ? awaiting : "the model is loading";
   }
 
   /** Forgets everything (tests; a stopped service). */
@@ -45,5 +64,6 @@ public final class ServiceState {
     model = null;
     queryActive = () -> true;
     queryState = "the query has not started";
+    awaitingModel = null;
   }
 }

@@ -2,6 +2,7 @@ package dev.sparkembed.embed.spark;
 
 import dev.sparkembed.embed.engine.EngineErrors;
 import dev.sparkembed.embed.engine.ModelSpec;
+import dev.sparkembed.serving.conf.ServingErrors;
 import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.spark.sql.Dataset;
@@ -43,7 +44,7 @@ public final class EmbeddingTransformer implements Serializable {
 
   public EmbeddingTransformer(ModelSpec spec) {
     if (spec == null) {
-      throw EngineErrors.invalidOption("model", null, "a ModelSpec");
+      throw ServingErrors.invalidOption("model", EngineErrors.shown(null), "a ModelSpec");
     }
     this.spec = spec;
   }
@@ -67,7 +68,8 @@ public final class EmbeddingTransformer implements Serializable {
   /** Rows handed to the model per call (the model further splits them by its token budget). */
   public EmbeddingTransformer setBatchSize(int rows) {
     if (rows < 1 || rows > MAX_BATCH_SIZE) {
-      throw EngineErrors.invalidOption("batchSize", rows, "1-" + MAX_BATCH_SIZE);
+      throw ServingErrors.invalidOption(
+          "batchSize", EngineErrors.shown(rows), "1-" + MAX_BATCH_SIZE);
     }
     this.batchSize = rows;
     return this;
@@ -97,13 +99,15 @@ public final class EmbeddingTransformer implements Serializable {
   public StructType transformSchema(StructType schema) {
     String[] names = schema.fieldNames();
     if (!Arrays.asList(names).contains(inputCol)) {
-      throw EngineErrors.invalidOption(
-          "inputCol", inputCol, "a string column of the input, one of " + Arrays.toString(names));
+      throw ServingErrors.invalidOption(
+          "inputCol",
+          EngineErrors.shown(inputCol),
+          "a string column of the input, one of " + Arrays.toString(names));
     }
     if (!schema.apply(inputCol).dataType().equals(DataTypes.StringType)) {
-      throw EngineErrors.invalidOption(
+      throw ServingErrors.invalidOption(
           "inputCol",
-          inputCol,
+          EngineErrors.shown(inputCol),
           "a string column, but it is " + schema.apply(inputCol).dataType().simpleString());
     }
     requireNew(names, "outputCol", outputCol);
@@ -111,8 +115,8 @@ public final class EmbeddingTransformer implements Serializable {
     if (tokenCountCol != null) {
       requireNew(names, "tokenCountCol", tokenCountCol);
       if (tokenCountCol.equals(outputCol)) {
-        throw EngineErrors.invalidOption(
-            "tokenCountCol", tokenCountCol, "a name other than outputCol");
+        throw ServingErrors.invalidOption(
+            "tokenCountCol", EngineErrors.shown(tokenCountCol), "a name other than outputCol");
       }
       out = out.add(tokenCountCol, DataTypes.IntegerType);
     }
@@ -131,14 +135,17 @@ public final class EmbeddingTransformer implements Serializable {
 
   private static void requireNew(String[] names, String option, String column) {
     if (Arrays.asList(names).contains(column)) {
-      throw EngineErrors.invalidOption(
-          option, column, "a column name not already in the input " + Arrays.toString(names));
+      throw ServingErrors.invalidOption(
+          option,
+          EngineErrors.shown(column),
+          "a column name not already in the input " + Arrays.toString(names));
     }
   }
 
   private static String requireName(String option, String column) {
     if (column == null || column.isBlank()) {
-      throw EngineErrors.invalidOption(option, column, "a non-empty column name");
+      throw ServingErrors.invalidOption(
+          option, EngineErrors.shown(column), "a non-empty column name");
     }
     return column;
   }

@@ -82,7 +82,8 @@ class ControllerTest {
                     java.util.List.of("docs=" + DB), java.util.List.of(), null, name -> null),
                 data,
                 results,
-                null));
+                null,
+                Map.of()));
   }
 
   @AfterAll

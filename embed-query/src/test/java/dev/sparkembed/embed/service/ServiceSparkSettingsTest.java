@@ -3,6 +3,7 @@ package dev.sparkembed.embed.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sparkembed.embed.engine.ModelSpec;
+import dev.sparkembed.serving.ServingQueries;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,5 +98,32 @@ class ServiceSparkSettingsTest {
             List.of(),
             new ArrayList<>());
     assertThat(userChoice).containsEntry("spark.task.resource.gpu.amount", "0.5");
+  }
+
+  @Test
+  void continuousGetsTheIdleSettingsAndTheUserStillWins() {
+    Map<String, String> s =
+        ServiceSparkSettings.settings(
+            conf("local[*]", true, "auto", Map.of()), List.of(), new ArrayList<>());
+    assertThat(s).containsAllEntriesOf(ServingQueries.CONTINUOUS_SESSION_SETTINGS);
+
+    Map<String, String> microBatch =
+        ServiceSparkSettings.settings(
+            conf("local[*]", false, "auto", Map.of()), List.of(), new ArrayList<>());
+    assertThat(microBatch)
+        .doesNotContainKeys(
+            ServingQueries.CONTINUOUS_SESSION_SETTINGS.keySet().toArray(new String[0]));
+
+    Map<String, String> userChoice =
+        ServiceSparkSettings.settings(
+            conf(
+                "local[*]",
+                true,
+                "auto",
+                Map.of("spark.sql.streaming.continuous.executorPollIntervalMs", "100")),
+            List.of(),
+            new ArrayList<>());
+    assertThat(userChoice)
+        .containsEntry("spark.sql.streaming.continuous.executorPollIntervalMs", "100");
   }
 }

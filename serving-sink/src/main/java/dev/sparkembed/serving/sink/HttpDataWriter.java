@@ -2,7 +2,7 @@ package dev.sparkembed.serving.sink;
 
 import dev.sparkembed.serving.server.InternalWireFormat;
 import dev.sparkembed.serving.server.RequestQueue;
-import dev.sparkembed.serving.server.ServingServers;
+import dev.sparkembed.serving.server.ServingRegistry;
 import java.io.IOException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.write.DataWriter;
@@ -34,15 +34,15 @@ final class HttpDataWriter implements DataWriter<InternalRow> {
 
   @Override
   public void write(InternalRow row) throws IOException {
-    InternalRow id = columns.id(row);
-    if (id == null || id.isNullAt(1) || id.isNullAt(2)) {
+    RequestId id = columns.requestId(row);
+    if (id == null) {
       dropped++;
       LOG.debug("Dropped a row without a request id");
       return;
     }
-    String token = id.getUTF8String(1).toString();
-    long seq = id.getLong(2);
-    RequestQueue local = ServingServers.queue(token);
+    String token = id.queue();
+    long seq = id.requestId();
+    RequestQueue local = ServingRegistry.jvm().queue(token);
     if (local != null) {
       if (local.answer(seq, columns.reply(row)) == RequestQueue.ReplyOutcome.SENT) {
         sent++;
@@ -55,14 +55,12 @@ final class HttpDataWriter implements DataWriter<InternalRow> {
       if (secret == null) {
         throw new IOException(
             "Cannot forward a reply to "
-                + id.getUTF8String(0)
+                + id.server()
                 + ": the query's secret is unknown (is the httpserver source in the same query?)");
       }
       forwarder = new ReplyForwarder(secret);
     }
-    forwarder.add(
-        id.getUTF8String(0).toString(),
-        new InternalWireFormat.WireReply(token, seq, columns.reply(row)));
+    forwarder.add(id.server(), new InternalWireFormat.WireReply(token, seq, columns.reply(row)));
     forwarded++;
   }
 

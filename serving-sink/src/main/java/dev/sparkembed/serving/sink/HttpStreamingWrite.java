@@ -1,6 +1,6 @@
 package dev.sparkembed.serving.sink;
 
-import dev.sparkembed.serving.source.DriverQueries;
+import dev.sparkembed.serving.server.ServingRegistry;
 import org.apache.spark.sql.connector.write.PhysicalWriteInfo;
 import org.apache.spark.sql.connector.write.WriterCommitMessage;
 import org.apache.spark.sql.connector.write.streaming.StreamingDataWriterFactory;
@@ -34,7 +34,7 @@ final class HttpStreamingWrite implements StreamingWrite {
   public StreamingDataWriterFactory createStreamingWriterFactory(PhysicalWriteInfo info) {
     String s = secret;
     if (s == null) {
-      DriverQueries.SourceHandle source = DriverQueries.source(queryId);
+      ServingRegistry.SourceHandle source = ServingRegistry.jvm().source(queryId);
       s = source == null ? null : source.secret();
     }
     return new HttpDataWriterFactory(columns, s);
@@ -59,7 +59,7 @@ final class HttpStreamingWrite implements StreamingWrite {
         sent,
         forwarded,
         dropped);
-    DriverQueries.SourceHandle source = DriverQueries.source(queryId);
+    ServingRegistry.SourceHandle source = ServingRegistry.jvm().source(queryId);
     if (source != null) {
       source.finishBatch(epochId);
     } else {

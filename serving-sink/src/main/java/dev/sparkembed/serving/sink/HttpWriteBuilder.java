@@ -1,8 +1,5 @@
 package dev.sparkembed.serving.sink;
 
-import dev.sparkembed.serving.conf.HttpServerOptions;
-import dev.sparkembed.serving.conf.HttpSourceConf;
-import dev.sparkembed.serving.conf.ServingErrors;
 import org.apache.spark.sql.connector.write.LogicalWriteInfo;
 import org.apache.spark.sql.connector.write.Write;
 import org.apache.spark.sql.connector.write.WriteBuilder;
@@ -21,23 +18,17 @@ final class HttpWriteBuilder implements WriteBuilder {
 
   @Override
   public Write build() {
-    String replyTo = info.options().get(HttpServerOptions.REPLY_TO);
-    if (replyTo == null || replyTo.isBlank()) {
-      throw ServingErrors.missingOption(
-          HttpServerOptions.REPLY_TO, "the API path of the httpserver source, such as /embed");
-    }
-    String path = HttpSourceConf.validPath(HttpServerOptions.REPLY_TO, replyTo);
+    HttpSinkConf conf = HttpSinkConf.parse(info.options());
     ReplyColumns columns = ReplyColumns.of(info.schema());
-    String secret = info.options().get(HttpServerOptions.SECRET);
     return new Write() {
       @Override
       public String description() {
-        return "httpserver[replyTo=" + path + "]";
+        return "httpserver[replyTo=" + conf.replyTo() + "]";
       }
 
       @Override
       public StreamingWrite toStreaming() {
-        return new HttpStreamingWrite(info.queryId(), path, columns, secret);
+        return new HttpStreamingWrite(info.queryId(), conf.replyTo(), columns, conf.secret());
       }
     };
   }

@@ -157,10 +157,24 @@ final class ReplyColumns implements Serializable {
     return -1;
   }
 
-  /** The row's id: {@code server}, {@code queue}, {@code requestId}; null when the id is null. */
-  InternalRow id(InternalRow row) {
-    return row.isNullAt(idIndex) ? null : row.getStruct(idIndex, 3);
+  /** The row's id, its fields read by name; null when the id or one of its fields is null. */
+  RequestId requestId(InternalRow row) {
+    if (row.isNullAt(idIndex)) {
+      return null;
+    }
+    InternalRow id = row.getStruct(idIndex, RequestRows.ID_TYPE.size());
+    if (id.isNullAt(ID_SERVER) || id.isNullAt(ID_QUEUE) || id.isNullAt(ID_REQUEST)) {
+      return null;
+    }
+    return new RequestId(
+        id.getUTF8String(ID_SERVER).toString(),
+        id.getUTF8String(ID_QUEUE).toString(),
+        id.getLong(ID_REQUEST));
   }
+
+  private static final int ID_SERVER = RequestRows.ID_TYPE.fieldIndex(RequestRows.ID_SERVER);
+  private static final int ID_QUEUE = RequestRows.ID_TYPE.fieldIndex(RequestRows.ID_QUEUE);
+  private static final int ID_REQUEST = RequestRows.ID_TYPE.fieldIndex(RequestRows.ID_REQUEST);
 
   HttpReply reply(InternalRow row) {
     if (replyIndex < 0) {

@@ -70,8 +70,8 @@ class StoppingQueryTest {
         running.add(
             pool.submit(
                 () -> {
-                  // Each client sends until its connection is refused (the port closed), at most
-                  // 2,000 requests: bounded whatever happens.
+                  // Each client sends until it is told to retry later (503) or its connection is
+                  // refused (the port closed), at most 2,000 requests: bounded whatever happens.
                   for (int i = 0; i < 2_000; i++) {
                     try (RawHttp http = new RawHttp(port)) {
                       http.timeout(30_000);
@@ -83,10 +83,11 @@ class StoppingQueryTest {
                       statuses
                           .computeIfAbsent(r.status(), s -> new AtomicInteger())
                           .incrementAndGet();
+                      someAnswered.countDown();
                       if (r.status() == 503) {
                         assertThat(r.headers()).containsKey("retry-after");
+                        return null; // a client told to retry after 1 s comes back after the stop
                       }
-                      someAnswered.countDown();
                     } catch (java.net.ConnectException e) {
                       return null; // the port closed: the query is gone
                     }

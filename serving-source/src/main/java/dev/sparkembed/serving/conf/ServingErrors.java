@@ -20,6 +20,7 @@ public final class ServingErrors {
         String.format(Locale.ROOT, "Missing option '%s' (expected %s)", key, expected));
   }
 
+  /** An option that the query's mode would ignore: refused at start, never silently dropped. */
   public static IllegalArgumentException optionNotForMode(String key, String mode) {
     return new IllegalArgumentException(
         String.format(

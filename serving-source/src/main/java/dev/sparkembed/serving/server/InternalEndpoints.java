@@ -90,7 +90,10 @@ final class InternalEndpoints {
           slot.send(HttpReply.json("{\"committed\":true}"));
         }
         case CLOSE -> {
-          ServingServers.unregister(queue.token(), param(uri, "cause"));
+          String cause = param(uri, "cause");
+          // Unregistering may close this very server, which waits for its connections: never on
+          // an event loop.
+          BLOCKING.execute(() -> ServingServers.unregister(queue.token(), cause));
           slot.send(HttpReply.json("{\"closed\":true}"));
         }
         default -> slot.send(HttpReply.error(404, "No internal endpoint '" + uri.path() + "'"));

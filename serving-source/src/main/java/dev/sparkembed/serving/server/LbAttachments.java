@@ -1,7 +1,5 @@
 package dev.sparkembed.serving.server;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,10 +12,14 @@ import org.slf4j.LoggerFactory;
 public final class LbAttachments {
   private static final Logger LOG = LoggerFactory.getLogger(LbAttachments.class);
 
-  private static final Map<String, LbAttachment> BY_SERVER = new HashMap<>();
-  private static final Map<String, String> SERVER_OF_TOKEN = new HashMap<>();
-  private static final Map<String, ServingServers.Registration> REGISTRATION_OF_TOKEN =
-      new HashMap<>();
+  // In the JVM's ServingRegistry: attachments by server, and each attached queue's server.
+  private static final ServingRegistry.Table<String, LbAttachment> BY_SERVER =
+      new ServingRegistry.Table<>("lb attachments by server");
+  private static final ServingRegistry.Table<String, String> SERVER_OF_TOKEN =
+      new ServingRegistry.Table<>("lb-attached queues' servers");
+  private static final ServingRegistry.Table<String, ServingServers.Registration>
+      REGISTRATION_OF_TOKEN = new ServingRegistry.Table<>("lb-attached queues");
+  private static final ServingRegistry REGISTRY = ServingRegistry.jvm();
 
   private LbAttachments() {}
 
@@ -36,23 +38,23 @@ public final class LbAttachments {
       long requestReadTimeoutMs) {
     LbAttachment started = null;
     synchronized (LbAttachments.class) {
-      if (SERVER_OF_TOKEN.containsKey(registration.token())) {
+      if (REGISTRY.get(SERVER_OF_TOKEN, registration.token()) != null) {
         return;
       }
       String key = registration.address() + ">" + lbHostPort;
-      LbAttachment attachment = BY_SERVER.get(key);
+      LbAttachment attachment = REGISTRY.get(BY_SERVER, key);
       if (attachment == null) {
         attachment =
             new LbAttachment(
                 lbHostPort, secret, registration.address(), label, requestReadTimeoutMs);
-        BY_SERVER.put(key, attachment);
+        REGISTRY.put(BY_SERVER, key, attachment);
         started = attachment;
       }
       if (!attachment.routes().add(registration.route())) {
         LOG.warn("Path {} is already attached to {}", registration.path(), lbHostPort);
       }
-      SERVER_OF_TOKEN.put(registration.token(), key);
-      REGISTRATION_OF_TOKEN.put(registration.token(), registration);
+      REGISTRY.put(SERVER_OF_TOKEN, registration.token(), key);
+      REGISTRY.put(REGISTRATION_OF_TOKEN, registration.token(), registration);
     }
     if (started != null) {
       started.start();
@@ -67,15 +69,15 @@ public final class LbAttachments {
   public static void detach(String token, String reason) {
     LbAttachment toClose = null;
     synchronized (LbAttachments.class) {
-      String key = SERVER_OF_TOKEN.remove(token);
-      ServingServers.Registration reg = REGISTRATION_OF_TOKEN.remove(token);
+      String key = REGISTRY.remove(SERVER_OF_TOKEN, token);
+      ServingServers.Registration reg = REGISTRY.remove(REGISTRATION_OF_TOKEN, token);
       if (key == null) {
         return;
       }
-      LbAttachment attachment = BY_SERVER.get(key);
+      LbAttachment attachment = REGISTRY.get(BY_SERVER, key);
       attachment.routes().retire(reg.route(), reason);
       if (attachment.routes().isEmpty()) {
-        BY_SERVER.remove(key);
+        REGISTRY.remove(BY_SERVER, key);
         toClose = attachment;
       }
     }
@@ -86,6 +88,6 @@ public final class LbAttachments {
 
   /** Attach connections of this JVM that finished their handshake (tests, diagnostics). */
   public static synchronized int attachedConnections() {
-    return BY_SERVER.values().stream().mapToInt(LbAttachment::attachedConnections).sum();
+    return REGISTRY.values(BY_SERVER).stream().mapToInt(LbAttachment::attachedConnections).sum();
   }
 }

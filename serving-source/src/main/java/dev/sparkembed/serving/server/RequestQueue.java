@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -47,7 +45,7 @@ public final class RequestQueue {
   private long firstKept = 1;
   private volatile boolean closed;
   private volatile String closeReason = "the query stopped or failed; not serving";
-  private volatile Lane[] lanes = new Lane[0];
+  private final ContinuousLanes lanes = new ContinuousLanes();
 
   RequestQueue(String token, String secret, int maxWaiting, long timeoutMs) {
     this.token = token;
@@ -88,22 +86,11 @@ public final class RequestQueue {
 
   /** Turns on continuous reading with {@code n} lanes (one per reader). */
   public void useLanes(int n) {
-    lock.lock();
-    try {
-      if (lanes.length != n) {
-        Lane[] fresh = new Lane[n];
-        for (int i = 0; i < n; i++) {
-          fresh[i] = i < lanes.length ? lanes[i] : new Lane();
-        }
-        lanes = fresh;
-      }
-    } finally {
-      lock.unlock();
-    }
+    lanes.resize(n);
   }
 
   public int laneCount() {
-    return lanes.length;
+    return lanes.count();
   }
 
   /** Event loop: queues a new request, numbering it and arming its timeout. */
@@ -124,13 +111,7 @@ public final class RequestQueue {
       seq = lastSeq + 1;
       entry = request.build(seq);
       entries.put(seq, entry);
-      Lane[] ls = lanes;
-      if (ls.length > 0) {
-        int lane = leastLoaded(ls);
-        entry.lane(lane);
-        ls[lane].load.incrementAndGet();
-        ls[lane].queue.add(entry);
-      }
+      lanes.assign(entry);
       lastSeq = seq;
       arrived.signalAll();
       listeners = arrivalListeners.isEmpty() ? List.of() : new ArrayList<>(arrivalListeners);
@@ -148,29 +129,6 @@ public final class RequestQueue {
       finish(entry, 503, closeReason);
     }
     return Admission.QUEUED;
-  }
-
-  /**
-   * The lane with the fewest unanswered requests. A reader takes its requests at once and answers
-   * them later, so what a lane still owes (not what it has not taken yet) says how busy it is.
-   */
-  private static int leastLoaded(Lane[] ls) {
-    int best = 0;
-    for (int i = 1; i < ls.length; i++) {
-      if (ls[i].load.get() < ls[best].load.get()) {
-        best = i;
-      }
-    }
-    return best;
-  }
-
-  /** A request of a lane stopped waiting (answered, expired, client gone). */
-  private void leftLane(PendingRequest e) {
-    int lane = e.lane();
-    Lane[] ls = lanes;
-    if (lane >= 0 && lane < ls.length) {
-      ls[lane].load.decrementAndGet();
-    }
   }
 
   /**
@@ -243,18 +201,7 @@ public final class RequestQueue {
    * none came.
    */
   public PendingRequest take(int lane, long maxWaitMs) throws InterruptedException {
-    Lane l = lanes[lane];
-    while (true) {
-      PendingRequest e = l.queue.poll(maxWaitMs, TimeUnit.MILLISECONDS);
-      if (e == null) {
-        return null;
-      }
-      if (e.isWaiting()) {
-        l.taken.add(e);
-        return e;
-      }
-      maxWaitMs = 0;
-    }
+    return lanes.take(lane, maxWaitMs);
   }
 
   /**
@@ -263,17 +210,7 @@ public final class RequestQueue {
    */
   public List<PendingRequest> takeBatch(int lane, int max, long maxWaitMs)
       throws InterruptedException {
-    List<PendingRequest> out = new ArrayList<>();
-    PendingRequest first = take(lane, maxWaitMs);
-    if (first == null) {
-      return out;
-    }
-    out.add(first);
-    PendingRequest next;
-    while (out.size() < max && (next = take(lane, 0)) != null) {
-      out.add(next);
-    }
-    return out;
+    return lanes.takeBatch(lane, max, maxWaitMs);
   }
 
   /**
@@ -281,24 +218,9 @@ public final class RequestQueue {
    * back to the front of the lane for the next reader.
    */
   public void requeueTaken(int lane) {
-    Lane[] ls = lanes;
-    if (lane >= ls.length) {
-      return;
-    }
-    List<PendingRequest> back = new ArrayList<>();
-    ls[lane].taken.removeIf(
-        e -> {
-          if (e.isWaiting()) {
-            back.add(e);
-            return true;
-          }
-          return false;
-        });
-    for (int i = back.size() - 1; i >= 0; i--) {
-      ls[lane].queue.addFirst(back.get(i));
-    }
-    if (!back.isEmpty()) {
-      LOG.info("Requeued {} request(s) of stopped reader {} of queue {}", back.size(), lane, token);
+    int back = lanes.requeueTaken(lane);
+    if (back > 0) {
+      LOG.info("Requeued {} request(s) of a stopped reader of lane {}", back, lane);
     }
   }
 
@@ -328,7 +250,7 @@ public final class RequestQueue {
 
   private void complete(PendingRequest e, HttpReply reply) {
     waiting.decrementAndGet();
-    leftLane(e);
+    lanes.left(e);
     metrics.latencyMicros.add((System.nanoTime() - e.data().receivedNanos()) / 1_000);
     e.slot().send(reply, e);
   }
@@ -372,14 +294,8 @@ public final class RequestQueue {
    * Continuous: answers 500 to, then forgets, lane {@code lane}'s taken requests to {@code upTo}.
    */
   public void commitLane(int lane, long upTo, String cause) {
-    Lane[] ls = lanes;
-    if (lane >= ls.length) {
-      return;
-    }
-    PendingRequest e;
     int n = 0;
-    while ((e = ls[lane].taken.peek()) != null && e.seq() <= upTo) {
-      ls[lane].taken.poll();
+    for (PendingRequest e : lanes.drainTakenUpTo(lane, upTo)) {
       if (finish(e, 500, cause)) {
         metrics.unanswered.increment();
         n++;
@@ -419,7 +335,7 @@ public final class RequestQueue {
   void clientGone(PendingRequest e) {
     if (e.markClientGone()) {
       waiting.decrementAndGet();
-      leftLane(e);
+      lanes.left(e);
       metrics.clientGone.increment();
       LOG.debug("Client of request {}#{} closed its connection before the answer", token, e.seq());
     }
@@ -429,7 +345,7 @@ public final class RequestQueue {
     if (e.markExpired()) {
       metrics.timedOut.increment();
       waiting.decrementAndGet();
-      leftLane(e);
+      lanes.left(e);
       e.slot()
           .send(
               HttpReply.error(504, "No reply within the request timeout of " + timeoutMs + " ms"),
@@ -440,7 +356,7 @@ public final class RequestQueue {
   private boolean finish(PendingRequest e, int status, String message) {
     if (e.tryAnswer()) {
       waiting.decrementAndGet();
-      leftLane(e);
+      lanes.left(e);
       e.slot()
           .send(
               status == 503 ? HttpReply.unavailable(message) : HttpReply.error(status, message), e);
@@ -480,13 +396,5 @@ public final class RequestQueue {
     PendingRequest build(long seq);
 
     java.util.concurrent.ScheduledFuture<?> scheduleTimeout(Runnable task, long delayMs);
-  }
-
-  private static final class Lane {
-    final LinkedBlockingDeque<PendingRequest> queue = new LinkedBlockingDeque<>();
-    final ConcurrentLinkedQueue<PendingRequest> taken = new ConcurrentLinkedQueue<>();
-
-    /** Requests given to this lane that still wait for their answer. */
-    final AtomicInteger load = new AtomicInteger();
   }
 }

@@ -37,6 +37,12 @@ final class ServingServer {
   private final Channel channel;
   private final ChannelGroup connections;
 
+  /**
+   * A stopping server still accepts and reads this long, so requests already on their way are
+   * answered (503 with Retry-After) rather than lost in a reset.
+   */
+  static final long QUIET_MILLIS = 300;
+
   /** How long a stopping server waits for its connections' last answers to be written. */
   static final long DRAIN_MILLIS = 2_000;
 
@@ -134,7 +140,13 @@ final class ServingServer {
    */
   void close() {
     int port = port();
-    channel.close().syncUninterruptibly();
+    // Still accepting and reading for a moment: what arrives now gets the retired paths' 503
+    // (never a reset), and clients told to retry later stop coming before the port closes.
+    channel
+        .eventLoop()
+        .schedule(() -> channel.close(), QUIET_MILLIS, TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly();
+    channel.closeFuture().awaitUninterruptibly(DRAIN_MILLIS);
     for (Channel c : connections) {
       c.eventLoop()
           .execute(

@@ -3,26 +3,29 @@ package dev.sparkembed.serving.server;
 import dev.sparkembed.serving.conf.ServingErrors;
 import java.net.BindException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JVM-wide registry of HTTP servers and request queues (driver and executors alike). One server
- * per host and port, shared by the queries that serve different paths on it and reference-counted:
- * created by the first query that registers there, closed (port released) when the last one
- * unregisters. Queues are found by their token, which request ids and offsets carry.
+ * Starts and stops the HTTP servers and request queues of this JVM (driver and executors alike),
+ * kept in the {@link ServingRegistry}. One server per host and port, shared by the queries that
+ * serve different paths on it and reference-counted: created by the first query that registers
+ * there, closed (port released) when the last one unregisters. Queues are found by their token,
+ * which request ids and offsets carry.
  */
 public final class ServingServers {
   private static final Logger LOG = LoggerFactory.getLogger(ServingServers.class);
 
-  private static final Map<String, ServingServer> SERVERS = new HashMap<>();
-  private static final ConcurrentHashMap<String, Registration> REGISTRATIONS =
-      new ConcurrentHashMap<>();
+  private static final ServingRegistry.Table<String, ServingServer> SERVERS =
+      new ServingRegistry.Table<>("servers by host:port");
+  private static final ServingRegistry.Table<String, Registration> REGISTRATIONS =
+      new ServingRegistry.Table<>("queues by token");
+  private static final ServingRegistry.Table<String, List<Runnable>> ON_UNREGISTER =
+      new ServingRegistry.Table<>("unregister hooks by token");
+  private static final ServingRegistry REGISTRY = ServingRegistry.jvm();
 
   private ServingServers() {}
 
@@ -119,7 +122,7 @@ public final class ServingServers {
     for (int i = 0; i < tries && spec.port() + i <= 65535; i++) {
       int port = spec.port() + i;
       String key = spec.bindHost() + ":" + port;
-      ServingServer server = port == 0 ? null : SERVERS.get(key);
+      ServingServer server = port == 0 ? null : REGISTRY.get(SERVERS, key);
       boolean fresh = false;
       if (server == null) {
         try {
@@ -144,12 +147,12 @@ public final class ServingServers {
         throw ServingErrors.pathTaken(spec.bindHost(), port, spec.path());
       }
       if (fresh) {
-        SERVERS.put(spec.bindHost() + ":" + server.port(), server);
+        REGISTRY.put(SERVERS, spec.bindHost() + ":" + server.port(), server);
       }
       Registration reg =
           new Registration(
               spec.token(), queue, spec.advertisedHost(), server.port(), spec.path(), route);
-      REGISTRATIONS.put(spec.token(), reg);
+      REGISTRY.put(REGISTRATIONS, spec.token(), reg);
       // The queue's token stays out of INFO logs: with the secret it reaches the internal API.
       LOG.info(
           "Serving {} on {}:{}",
@@ -166,12 +169,12 @@ public final class ServingServers {
 
   /** The queue with this token in this JVM, or null. */
   public static RequestQueue queue(String token) {
-    Registration r = token == null ? null : REGISTRATIONS.get(token);
+    Registration r = REGISTRY.get(REGISTRATIONS, token);
     return r == null ? null : r.queue();
   }
 
   public static Registration registration(String token) {
-    return token == null ? null : REGISTRATIONS.get(token);
+    return REGISTRY.get(REGISTRATIONS, token);
   }
 
   /**
@@ -181,18 +184,23 @@ public final class ServingServers {
   public static void unregister(String token, String reason) {
     ServingServer toClose = null;
     Registration reg;
+    List<Runnable> hooks;
     synchronized (ServingServers.class) {
-      reg = REGISTRATIONS.remove(token);
+      reg = REGISTRY.remove(REGISTRATIONS, token);
       if (reg == null) {
         return;
       }
-      for (Map.Entry<String, ServingServer> e : new ArrayList<>(SERVERS.entrySet())) {
-        ServingServer s = e.getValue();
+      hooks = REGISTRY.remove(ON_UNREGISTER, token);
+      for (String key : REGISTRY.keys(SERVERS)) {
+        ServingServer s = REGISTRY.get(SERVERS, key);
+        if (s == null) {
+          continue;
+        }
         if (s.routes().contains(reg.route())) {
           // Retired first, then closed: a request arriving meanwhile gets 503, never 404.
           s.routes().retire(reg.route(), reason);
           if (s.routes().isEmpty()) {
-            SERVERS.remove(e.getKey());
+            REGISTRY.remove(SERVERS, key);
             toClose = s;
           }
         }
@@ -204,6 +212,9 @@ public final class ServingServers {
         reg.queue().close(reason);
       }
     }
+    if (hooks != null) {
+      hooks.forEach(Runnable::run);
+    }
     // After the queue's 503s were handed to the connections: attach connections drain them too.
     LbAttachments.detach(token, reason);
     if (toClose != null) {
@@ -211,15 +222,25 @@ public final class ServingServers {
     }
   }
 
+  /** Runs {@code hook} when the queue {@code token} is unregistered (its owner's entries go). */
+  public static synchronized void onUnregister(String token, Runnable hook) {
+    List<Runnable> hooks = REGISTRY.get(ON_UNREGISTER, token);
+    if (hooks == null) {
+      hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+      REGISTRY.put(ON_UNREGISTER, token, hooks);
+    }
+    hooks.add(hook);
+  }
+
   /** Tokens of the queues registered in this JVM (tests, diagnostics). */
   public static synchronized List<String> tokens() {
-    return new ArrayList<>(REGISTRATIONS.keySet());
+    return REGISTRY.keys(REGISTRATIONS);
   }
 
   /** Ports with a running server in this JVM (tests, diagnostics). */
   public static synchronized List<Integer> ports() {
     List<Integer> ports = new ArrayList<>();
-    for (ServingServer s : SERVERS.values()) {
+    for (ServingServer s : REGISTRY.values(SERVERS)) {
       ports.add(s.port());
     }
     return ports;

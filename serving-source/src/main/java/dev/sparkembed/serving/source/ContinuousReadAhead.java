@@ -1,7 +1,6 @@
 package dev.sparkembed.serving.source;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.sparkembed.serving.server.ServingRegistry;
 import org.apache.spark.TaskContext;
 
 /**
@@ -11,13 +10,11 @@ import org.apache.spark.TaskContext;
  * the function sees only a blocking iterator, and asking it for a row that never comes would stall
  * the rows it holds until the epoch ends. A function that holds the row of request {@code n} and
  * finds that the reader handed a different request after it can read one more row at once (it is in
- * Spark's queue or about to be), and so gather what is queued into one call. JVM-wide, keyed by the
- * task attempt (the reader thread carries the task's context); a reader's entry goes when it
- * closes. Executor.
+ * Spark's queue or about to be), and so gather what is queued into one call. Kept in the {@link
+ * ServingRegistry}, keyed by the task attempt (the reader thread carries the task's context); a
+ * reader's entry goes when it closes. Executor.
  */
 public final class ContinuousReadAhead {
-  private static final Map<Long, Long> LAST_HANDED = new ConcurrentHashMap<>();
-
   private ContinuousReadAhead() {}
 
   /**
@@ -30,19 +27,18 @@ public final class ContinuousReadAhead {
     if (ctx == null) {
       return false;
     }
-    Long last = LAST_HANDED.get(ctx.taskAttemptId());
-    return last != null && last != requestId;
+    return ServingRegistry.jvm().handedAfter(ctx.taskAttemptId(), requestId);
   }
 
   /** Reader thread: request {@code requestId} goes to Spark now. */
   static void handed(long taskAttemptId, long requestId) {
     if (taskAttemptId >= 0) {
-      LAST_HANDED.put(taskAttemptId, requestId);
+      ServingRegistry.jvm().put(ServingRegistry.LAST_HANDED, taskAttemptId, requestId);
     }
   }
 
   /** The task's reader closed; its task reads no more. */
   static void closed(long taskAttemptId) {
-    LAST_HANDED.remove(taskAttemptId);
+    ServingRegistry.jvm().remove(ServingRegistry.LAST_HANDED, taskAttemptId);
   }
 }

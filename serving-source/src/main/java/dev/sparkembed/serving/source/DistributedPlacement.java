@@ -3,6 +3,7 @@ package dev.sparkembed.serving.source;
 import dev.sparkembed.serving.conf.HttpSourceConf;
 import dev.sparkembed.serving.server.LbAttachments;
 import dev.sparkembed.serving.server.ServerDirectory;
+import dev.sparkembed.serving.server.ServingRegistry;
 import dev.sparkembed.serving.server.ServingServers;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,17 +11,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.status.api.v1.ExecutorSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 import scala.collection.JavaConverters;
-import scala.reflect.ClassTag$;
 
 /**
  * Distributed mode: a server in every executor JVM. On start, and whenever executors join, a small
@@ -33,8 +30,10 @@ final class DistributedPlacement implements ServerPlacement, ServerDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(DistributedPlacement.class);
   private static final long REFRESH_MS = 500;
   private static final long FIRST_EXECUTOR_WAIT_MS = 60_000;
-  private static final ConcurrentHashMap<String, DistributedPlacement> BY_PATH =
-      new ConcurrentHashMap<>();
+
+  /** The driver's distributed placements by path; an entry goes when its query stops. */
+  private static final ServingRegistry.Table<String, DistributedPlacement> BY_PATH =
+      new ServingRegistry.Table<>("distributed placements by path");
 
   private final HttpSourceConf conf;
   private final int lanes;
@@ -84,7 +83,7 @@ final class DistributedPlacement implements ServerPlacement, ServerDirectory {
 
   static DistributedPlacement start(HttpSourceConf conf, int lanes) {
     DistributedPlacement p = new DistributedPlacement(conf, lanes);
-    BY_PATH.put(conf.path(), p);
+    ServingRegistry.jvm().put(BY_PATH, conf.path(), p);
     if (!p.local) {
       p.awaitFirstExecutors();
       p.refresh();
@@ -96,13 +95,13 @@ final class DistributedPlacement implements ServerPlacement, ServerDirectory {
 
   /** The live servers of the distributed query serving {@code path} in this driver. */
   static List<ServerInfo> servers(String path) {
-    DistributedPlacement p = BY_PATH.get(path);
+    DistributedPlacement p = ServingRegistry.jvm().get(BY_PATH, path);
     return p == null ? List.of() : p.serverList();
   }
 
   /** The internal-endpoint secret of the distributed query serving {@code path}, or null. */
   static String secret(String path) {
-    DistributedPlacement p = BY_PATH.get(path);
+    DistributedPlacement p = ServingRegistry.jvm().get(BY_PATH, path);
     return p == null ? null : p.secret();
   }
 
@@ -187,7 +186,7 @@ final class DistributedPlacement implements ServerPlacement, ServerDirectory {
     Map<String, String> missing = new TreeMap<>(live);
     missing.keySet().removeAll(servers.keySet());
     if (!missing.isEmpty() && running) {
-      for (ServerInfo info : launch(missing)) {
+      for (ServerInfo info : ServerLaunchJob.run(sc, conf, runToken, lanes, missing)) {
         if (live.containsKey(info.executorId()) && !servers.containsKey(info.executorId())) {
           servers.put(info.executorId(), new RemoteQueueHandle(info, conf.secret()));
           infos.put(info.executorId(), info);
@@ -197,31 +196,6 @@ final class DistributedPlacement implements ServerPlacement, ServerDirectory {
     }
     if (changed) {
       publish();
-    }
-  }
-
-  /** Runs one task per missing executor, each preferring its executor, to start its server. */
-  private List<ServerInfo> launch(Map<String, String> missing) {
-    List<Tuple2<Integer, scala.collection.Seq<String>>> items = new ArrayList<>();
-    int i = 0;
-    for (Map.Entry<String, String> e : missing.entrySet()) {
-      String location = "executor_" + e.getValue() + "_" + e.getKey();
-      items.add(
-          new Tuple2<>(
-              i++, JavaConverters.asScalaBufferConverter(List.of(location)).asScala().toSeq()));
-    }
-    sc.setJobDescription(
-        "spark-embed: start servers for " + conf.path() + " on executors " + missing.keySet());
-    try {
-      return sc.makeRDD(
-              JavaConverters.asScalaBufferConverter(items).asScala().toSeq(),
-              ClassTag$.MODULE$.apply(Integer.class))
-          .toJavaRDD()
-          .map(new ExecutorServers.Launch(conf, runToken, lanes))
-          .collect();
-    } catch (RuntimeException e) {
-      LOG.warn("Starting servers on executors {} failed: {}", missing.keySet(), e.toString());
-      return List.of();
     }
   }
 
@@ -264,41 +238,14 @@ final class DistributedPlacement implements ServerPlacement, ServerDirectory {
       return out;
     }
     // First look without waiting; only when nothing is new, wait for the first arrival anywhere.
-    if (!poll(remote, after, 0, 2_000) && !Thread.currentThread().isInterrupted()) {
-      poll(remote, after, waitMs, waitMs + 2_000);
+    if (!RemoteQueuePolls.anyNew(remote, after, 0, 2_000)
+        && !Thread.currentThread().isInterrupted()) {
+      RemoteQueuePolls.anyNew(remote, after, waitMs, waitMs + 2_000);
     }
     for (RemoteQueueHandle r : remote) {
       out.put(r.token(), Math.max(after.position(r.token()), r.lastSeq()));
     }
     return out;
-  }
-
-  /** Asks every server; returns once one reports something new, or all answered, or timeout. */
-  private static boolean poll(
-      List<RemoteQueueHandle> remote, HttpOffset after, long waitMs, long timeoutMs) {
-    CompletableFuture<Boolean> anyNew = new CompletableFuture<>();
-    List<CompletableFuture<Long>> calls = new ArrayList<>();
-    for (RemoteQueueHandle r : remote) {
-      long from = after.position(r.token());
-      CompletableFuture<Long> call = r.latest(from, waitMs);
-      call.thenAccept(
-          seq -> {
-            if (seq > from) {
-              anyNew.complete(true);
-            }
-          });
-      calls.add(call);
-    }
-    CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
-        .whenComplete((v, e) -> anyNew.complete(false));
-    try {
-      return anyNew.get(timeoutMs, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (Exception e) {
-      return false;
-    }
   }
 
   @Override
@@ -317,7 +264,7 @@ final class DistributedPlacement implements ServerPlacement, ServerDirectory {
     synchronized (wake) {
       wake.notifyAll();
     }
-    BY_PATH.remove(conf.path(), this);
+    ServingRegistry.jvm().remove(BY_PATH, conf.path(), this);
     for (QueueHandle q : servers.values()) {
       if (q instanceof RemoteQueueHandle) {
         q.close(reason);

@@ -1,41 +1,23 @@
 package dev.sparkembed.serving.source;
 
-import java.util.concurrent.ConcurrentHashMap;
+import dev.sparkembed.serving.server.ServingRegistry;
 
 /**
- * The driver's running {@code httpserver} read streams by streaming query id, so the sink of the
- * same query can finish each batch at its commit (requests read but not answered get 500 at once)
- * and learn the query's secret for forwarding replies. Driver.
+ * Registers the driver's running {@code httpserver} read streams by streaming query id in the
+ * {@link ServingRegistry}, so the sink of the same query can finish each batch at its commit
+ * (requests read but not answered get 500 at once) and learn the query's secret. Driver.
  */
 public final class DriverQueries {
-  /** What the sink may ask of its query's source. */
-  public interface SourceHandle {
-    /** The batch or epoch {@code epochId} committed: answer its unanswered requests 500. */
-    void finishBatch(long epochId);
-
-    /** The per-query secret of the internal endpoints. */
-    String secret();
-  }
-
-  private static final ConcurrentHashMap<String, SourceHandle> BY_QUERY = new ConcurrentHashMap<>();
-
   private DriverQueries() {}
 
-  static void register(String queryId, SourceHandle handle) {
+  static void register(String queryId, ServingRegistry.SourceHandle handle) {
     if (queryId != null) {
-      BY_QUERY.put(queryId, handle);
+      ServingRegistry.jvm().put(ServingRegistry.SOURCES, queryId, handle);
     }
   }
 
-  static void unregister(String queryId, SourceHandle handle) {
-    if (queryId != null) {
-      BY_QUERY.remove(queryId, handle);
-    }
-  }
-
-  /** The source of query {@code queryId} in this driver, or null. */
-  public static SourceHandle source(String queryId) {
-    return queryId == null ? null : BY_QUERY.get(queryId);
+  static void unregister(String queryId, ServingRegistry.SourceHandle handle) {
+    ServingRegistry.jvm().remove(ServingRegistry.SOURCES, queryId, handle);
   }
 
   /** The id of the streaming query whose thread calls this, or null. */

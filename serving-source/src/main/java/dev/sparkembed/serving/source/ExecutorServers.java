@@ -2,8 +2,8 @@ package dev.sparkembed.serving.source;
 
 import dev.sparkembed.serving.conf.HttpSourceConf;
 import dev.sparkembed.serving.server.LbAttachments;
+import dev.sparkembed.serving.server.ServingRegistry;
 import dev.sparkembed.serving.server.ServingServers;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.Function;
 
@@ -16,13 +16,15 @@ final class ExecutorServers {
   /** How many ports above {@code port} an executor tries. */
   static final int PORTS_TO_TRY = 100;
 
-  private static final ConcurrentHashMap<String, ServerInfo> BY_RUN = new ConcurrentHashMap<>();
+  /** This JVM's server of each query run; an entry goes when its queue is unregistered. */
+  static final ServingRegistry.Table<String, ServerInfo> BY_RUN =
+      new ServingRegistry.Table<>("executor servers by query run");
 
   private ExecutorServers() {}
 
   /** This JVM's server for the query run {@code runToken}, started if needed. */
   static synchronized ServerInfo ensure(HttpSourceConf conf, String runToken, int lanes) {
-    ServerInfo known = BY_RUN.get(runToken);
+    ServerInfo known = ServingRegistry.jvm().get(BY_RUN, runToken);
     if (known != null && ServingServers.queue(known.token()) != null) {
       return known;
     }
@@ -35,7 +37,8 @@ final class ExecutorServers {
     if (conf.lb() != null) {
       LbAttachments.attach(reg, conf.lb(), conf.secret(), executorId, conf.requestReadTimeoutMs());
     }
-    BY_RUN.put(runToken, info);
+    ServingRegistry.jvm().put(BY_RUN, runToken, info);
+    ServingServers.onUnregister(token, () -> ServingRegistry.jvm().remove(BY_RUN, runToken, info));
     return info;
   }
 

@@ -20,7 +20,14 @@ import org.apache.spark.unsafe.types.UTF8String;
  * ContinuousReadAhead}. Executor (Spark's reader thread).
  */
 final class HttpContinuousPartitionReader implements ContinuousPartitionReader<InternalRow> {
-  private static final long LOCAL_WAIT_MS = 100;
+  /**
+   * How long one wait on the local lane lasts. The wait ends the moment a request arrives, and
+   * Spark interrupts this thread when the task stops, so this only bounds how long a stop that
+   * comes without an interrupt goes unnoticed; an idle reader wakes this rarely, not ten times a
+   * second.
+   */
+  private static final long LOCAL_WAIT_MS = 5_000;
+
   private static final long REMOTE_WAIT_MS = 1_000;
   private static final int REMOTE_BATCH = 256;
 

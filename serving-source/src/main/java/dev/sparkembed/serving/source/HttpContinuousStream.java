@@ -1,6 +1,7 @@
 package dev.sparkembed.serving.source;
 
 import dev.sparkembed.serving.conf.HttpSourceConf;
+import dev.sparkembed.serving.server.ServingRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ final class HttpContinuousStream implements ContinuousStream {
   private final ServerPlacement placement;
   private final int lanes;
   private volatile String queryId;
-  private final DriverQueries.SourceHandle handle;
+  private final ServingRegistry.SourceHandle handle;
   private volatile Set<String> planned = Set.of();
 
   HttpContinuousStream(HttpSourceConf conf, ServerPlacement placement, int lanes) {
@@ -38,7 +39,7 @@ final class HttpContinuousStream implements ContinuousStream {
     this.placement = placement;
     this.lanes = lanes;
     this.handle =
-        new DriverQueries.SourceHandle() {
+        new ServingRegistry.SourceHandle() {
           @Override
           public void finishBatch(long epochId) {
             // Continuous epochs finish in commit(), which Spark calls right after the sink's.

@@ -1,6 +1,7 @@
 package dev.sparkembed.serving.source;
 
 import dev.sparkembed.serving.conf.HttpSourceConf;
+import dev.sparkembed.serving.server.ServingRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,7 +46,7 @@ public final class HttpMicroBatchStream
   private final HttpSourceConf conf;
   private final ServerPlacement placement;
   private final int partitionsPerQueue;
-  private final DriverQueries.SourceHandle handle;
+  private final ServingRegistry.SourceHandle handle;
   private final String queryId;
   private volatile HttpOffset lastPlanned = HttpOffset.empty();
   private long rotation;
@@ -56,7 +57,7 @@ public final class HttpMicroBatchStream
     this.partitionsPerQueue =
         conf.numPartitions() > 0 ? conf.numPartitions() : Math.max(1, defaultParallelism);
     this.handle =
-        new DriverQueries.SourceHandle() {
+        new ServingRegistry.SourceHandle() {
           @Override
           public void finishBatch(long epochId) {
             HttpMicroBatchStream.this.finishBatch(epochId);

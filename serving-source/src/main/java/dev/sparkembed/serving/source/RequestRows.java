@@ -25,11 +25,17 @@ public final class RequestRows {
   public static final String ID = "id";
   public static final String REQUEST = "request";
 
+  /** The id's fields: the server holding the connection, its queue, the request's number. */
+  public static final String ID_SERVER = "server";
+
+  public static final String ID_QUEUE = "queue";
+  public static final String ID_REQUEST = "requestId";
+
   public static final StructType ID_TYPE =
       new StructType()
-          .add("server", DataTypes.StringType, false)
-          .add("queue", DataTypes.StringType, false)
-          .add("requestId", DataTypes.LongType, false);
+          .add(ID_SERVER, DataTypes.StringType, false)
+          .add(ID_QUEUE, DataTypes.StringType, false)
+          .add(ID_REQUEST, DataTypes.LongType, false);
 
   public static final StructType REQUEST_TYPE =
       new StructType()
