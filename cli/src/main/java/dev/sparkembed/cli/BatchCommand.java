@@ -109,6 +109,12 @@ final class BatchCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return EXIT_INVALID;
     }
+    try {
+      SparkMasters.usable(master);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return EXIT_INVALID;
+    }
     SparkSession spark = CliSpark.session(master, "spark-embed batch");
     try {
       BatchJob job = new BatchJob(spark, spec, UUID.randomUUID().toString().substring(0, 8));

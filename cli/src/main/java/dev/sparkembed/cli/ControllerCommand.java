@@ -126,7 +126,7 @@ final class ControllerCommand implements Callable<Integer> {
               port,
               "head",
               false,
-              master,
+              SparkMasters.usable(master),
               modelOptions.spec(),
               key == null || key.isEmpty() ? null : key,
               null,

@@ -117,6 +117,12 @@ final class EchoCommand implements Callable<Integer> {
           new picocli.CommandLine(this),
           "Invalid value for option '--port': " + port + " (expected 1-65535)");
     }
+    try {
+      SparkMasters.usable(master);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), e.getMessage(), e);
+    }
     SparkSession spark = session(master, trigger == TriggerKind.CONTINUOUS);
     Path checkpoint =
         checkpointDir != null

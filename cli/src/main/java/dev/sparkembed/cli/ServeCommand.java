@@ -223,7 +223,7 @@ final class ServeCommand implements Callable<Integer> {
           port,
           mode,
           continuous(),
-          master,
+          SparkMasters.usable(master),
           modelOptions.spec(),
           key,
           tlsCert,
