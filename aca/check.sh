@@ -9,8 +9,8 @@
 #   3. every port main.bicep uses agrees with docker/ (EXPOSE lines and the entrypoints);
 #   4. every spark-embed option and environment variable main.bicep passes exists in the CLI,
 #      docker/ or the program that reads it;
-#   5. shellcheck passes on aca/*.sh, docker/*.sh, docker/*/*.sh, scripts/*.sh and the Spark
-#      home's launchers (cli/src/main/spark-home/bin).
+#   5. shellcheck passes on aca/*.sh, docker/*.sh, docker/*/*.sh, scripts/*.sh, scripts/*/*.sh,
+#      bin/spark-embed and the Spark home's launchers (cli/src/main/spark-home/bin).
 #
 #   aca/check.sh [REPO_ROOT]     (default: this script's repository); exits 1 on any failure.
 # Installs shellcheck and jq with apt-get when they are missing (needs root then).
@@ -276,7 +276,7 @@ ok "options and environment variables of main.bicep"
 # ---- 5. shellcheck ---------------------------------------------------------------------------
 scripts=()
 for f in "$ROOT"/aca/*.sh "$ROOT"/docker/*.sh "$ROOT"/docker/*/*.sh "$ROOT"/scripts/*.sh \
-  "$ROOT"/cli/src/main/spark-home/bin/*; do
+  "$ROOT"/scripts/*/*.sh "$ROOT"/bin/spark-embed "$ROOT"/cli/src/main/spark-home/bin/*; do
   [ -f "$f" ] && scripts+=("$f")
 done
 # -x from the repository root: scripts that source a library are checked with it.

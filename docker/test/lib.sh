@@ -3,7 +3,8 @@
 
 NET=10.231.0
 NS_PREFIX="se$$"
-NAMESPACES=()
+# shellcheck source=scripts/lib/netns.sh
+. "$ROOT/scripts/lib/netns.sh"
 STEP_STARTED=$SECONDS
 
 say() { echo "test-images.sh: $*" >&2; }
@@ -149,25 +150,14 @@ image_sizes() {
 # ---- network namespaces -----------------------------------------------------------------------
 
 network_up() {
-  local sw="$NS_PREFIX-sw"
-  ip netns add "$sw"
-  NAMESPACES+=("$sw")
-  ip -n "$sw" link set lo up
-  ip -n "$sw" link add br0 type bridge
-  ip -n "$sw" link set br0 up
+  netns_switch br0
   add_host client "$NET.100"
 }
 
 # A network namespace NAME with eth0 at ADDRESS on the private bridge.
 add_host() {
-  local name="$1" address="$2" ns="$NS_PREFIX-$1" sw="$NS_PREFIX-sw"
-  ip netns add "$ns"
-  NAMESPACES+=("$ns")
-  ip -n "$sw" link add "v-$name" type veth peer name eth0 netns "$ns"
-  ip -n "$sw" link set "v-$name" master br0 up
-  ip -n "$ns" link set lo up
-  ip -n "$ns" addr add "$address/24" dev eth0
-  ip -n "$ns" link set eth0 up
+  netns_host "$1"
+  netns_plug "$1" eth0 br0 "$2"
 }
 
 # curl from the client host; prints the status code (000: no answer).
@@ -193,7 +183,7 @@ start_container() {
   say "started $name at $address (log: $WORK/logs/$name.log)"
 }
 
-alive() { [ -n "$(ip netns pids "$NS_PREFIX-$1" 2>/dev/null)" ]; }
+alive() { netns_alive "$1"; }
 
 # Waits (at most SECONDS) until `status_of URL` is CODE; fails naming the last answer.
 #   await_status SECONDS CODE CONTAINER URL [curl options...]
@@ -254,29 +244,11 @@ check_ready_and_embeddings() {
   local base="http://$NET.2:8888" started=$SECONDS
   await_status 300 200 controller "$base/readyz"
   say "controller: /readyz 200 $((SECONDS - started)) s after the worker started registering"
-  python3 - "$REFERENCE" > "$WORK/request.json" <<'EOF'
-import json, sys
-reference = json.load(open(sys.argv[1]))
-print(json.dumps({"input": [s["text"] for s in reference["sentences"]], "model": "all-minilm-l6-v2"}))
-EOF
+  python3 "$ROOT/scripts/lib/reference.py" request "$REFERENCE" > "$WORK/request.json"
   body_of -H 'content-type: application/json' --data-binary "@$WORK/request.json" \
     "$base/v1/embeddings" > "$WORK/answer.json"
-  python3 - "$REFERENCE" "$WORK/answer.json" <<'EOF' || fail "the vectors do not match the reference"
-import json, math, sys
-reference = json.load(open(sys.argv[1]))["sentences"]
-try:
-    answer = json.load(open(sys.argv[2]))
-    got = [d["embedding"] for d in sorted(answer["data"], key=lambda d: d["index"])]
-except (ValueError, KeyError) as e:
-    sys.exit("test-images.sh: not an embeddings answer: %r: %s" % (e, open(sys.argv[2]).read()[:500]))
-assert len(got) == len(reference), (len(got), len(reference))
-def cosine(a, b):
-    return sum(x * y for x, y in zip(a, b)) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
-worst = min(cosine(g, r["embedding"]) for g, r in zip(got, reference))
-print("test-images.sh: %d vectors through the controller; lowest cosine to the reference %.6f"
-      % (len(got), worst), file=sys.stderr)
-sys.exit(0 if worst >= 0.9999 else 1)
-EOF
+  python3 "$ROOT/scripts/lib/reference.py" check "$REFERENCE" "$WORK/answer.json" "through the controller" \
+    || fail "the vectors do not match the reference"
 }
 
 check_jupyter() {
@@ -362,24 +334,7 @@ cleanup() {
       [ -f "$log" ] && { echo "---- $(basename "$log") (last 15 lines)" >&2; tail -15 "$log" >&2; }
     done
   fi
-  local ns pids
-  for ns in "${NAMESPACES[@]}"; do
-    pids="$(ip netns pids "$ns" 2>/dev/null)"
-    # shellcheck disable=SC2086 # a list of process ids
-    [ -z "$pids" ] || kill $pids 2>/dev/null
-  done
-  for _ in $(seq 1 20); do
-    pids=""
-    for ns in "${NAMESPACES[@]}"; do pids="$pids$(ip netns pids "$ns" 2>/dev/null)"; done
-    [ -z "$pids" ] && break
-    sleep 0.5
-  done
-  for ns in "${NAMESPACES[@]}"; do
-    pids="$(ip netns pids "$ns" 2>/dev/null)"
-    # shellcheck disable=SC2086
-    [ -z "$pids" ] || kill -9 $pids 2>/dev/null
-    ip netns delete "$ns" 2>/dev/null
-  done
+  netns_cleanup
   wait 2>/dev/null
   if [ -n "${WORK:-}" ] && [ -d "$WORK" ]; then
     bh rm -a >/dev/null 2>&1
