@@ -6,6 +6,8 @@
 #      namespaces: each script installs what it needs itself and cleans up after itself:
 #      aca/check.sh (the ACA templates against docker/ and the CLI, shellcheck),
 #      docker/test-images.sh (every image built with buildah and run in network namespaces),
+#      scripts/testbed.sh (distributed serving across hosts made of network namespaces: the LB,
+#      executors that dial out, a worker host killed under load, a batch job to PostgreSQL),
 #      scripts/ci-pytorch.sh (the TorchScript export and the PyTorch engine's tests).
 #
 #   SPARK_EMBED_TESTS=java   run only the Maven suite (no root needed)
@@ -31,6 +33,9 @@ aca/check.sh
 
 step "Docker images, built and run without a daemon: docker/test-images.sh"
 docker/test-images.sh
+
+step "Distributed serving across hosts: scripts/testbed.sh"
+scripts/testbed.sh
 
 step "The PyTorch engine: scripts/ci-pytorch.sh"
 scripts/ci-pytorch.sh

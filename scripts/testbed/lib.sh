@@ -193,14 +193,14 @@ print(" ".join(sorted(b["address"] for b in json.load(sys.stdin)["backends"]
                       if "attached" in b["sources"] and b["state"] == "up")))' 2>/dev/null || true
 }
 
-# Waits until WANT backends are attached and up; prints them.
+# Waits until WANT backends are attached and up; prints them. await_attached WANT [DRIVER]
 await_attached() {
-  local want="$1" deadline=$((SECONDS + 240)) got
+  local want="$1" driver="${2:-serve}" deadline=$((SECONDS + 240)) got
   while :; do
     got="$(attached_backends)"
     [ "$(wc -w <<< "$got")" = "$want" ] && break
-    alive_or_fail serve
-    [ $SECONDS -lt $deadline ] || { log_tail serve; fail "$want attached backends expected, the LB has: '$got'"; }
+    alive_or_fail "$driver"
+    [ $SECONDS -lt $deadline ] || { log_tail "$driver"; fail "$want attached backends expected, the LB has: '$got'"; }
     sleep 1
   done
   say "attached to the load balancer: $got"
@@ -372,6 +372,39 @@ check_batch_job() {
     -c "select count(*) || ' rows, dimensions ' || min(cardinality(embedding)) || '-' || max(cardinality(embedding)) from doc_vectors v join docs d on d.id = v.id")"
   [ "$stored" = "300 rows, dimensions 384-384" ] || fail "doc_vectors on the database host holds: $stored"
   say "PostgreSQL on $A.6: doc_vectors has $stored"
+}
+
+# ---- bench (--bench) --------------------------------------------------------------------------
+
+# The echo example on the cluster: start_echo NAME MODE PORT [OPTIONS...]. Each takes one core of
+# each worker, so both fit on the two workers at once.
+start_echo() {
+  local name="$1" mode="$2" port="$3"
+  shift 3
+  run_on driver "$name" SPARK_LOCAL_IP="$A.2" \
+    JAVA_OPTS="-Xmx1g -Dspark.driver.host=$A.2 -Dspark.cores.max=2 -Dspark.executor.cores=1 -Dspark.executor.memory=1g" -- \
+    "$SPARK_HOME_DIR/bin/spark-embed" example echo --mode "$mode" --master "spark://$A.2:7077" \
+    --host "$A.2" --port "$port" --path /echo --secret-file "$WORK/secret" "$@"
+}
+
+echo_answers() { [ "$(body_on client -d '{"text": "four"}' "$1")" = '{"length":4}' ]; }
+
+run_bench() {
+  local jar="$ROOT/bench/target/spark-embed-bench-0.1.0-SNAPSHOT.jar"
+  [ -f "$jar" ] || fail "no $jar: build the bench module first (mvn -DskipTests package)"
+  start_echo echo-head head 9200
+  start_echo echo-distributed distributed 9100 --lb "$A.5:9444"
+  await_attached 2 echo-distributed
+  await 240 "the head-mode echo service on $A.2:9200" echo_answers "http://$A.2:9200/echo"
+  await 60 "the distributed echo service through the LB" echo_answers "http://$A.5:8080/echo"
+  mkdir -p "$ROOT/target/bench"
+  ip netns exec "$NS_PREFIX-client" env SPARK_EMBED_NO_BUILD=1 JAVA_OPTS="-Xmx1g" \
+    "$ROOT/bin/spark-embed" bench serving --mode distributed --url "http://$A.5:8080/echo" \
+    --baseline-url "http://$A.2:9200/echo" --baseline-mode head \
+    --connections "${SPARK_EMBED_TESTBED_CONNECTIONS:-1,16,64}" --warmup 15s --duration 15s \
+    --out "$ROOT/target/bench/testbed-serving.json" 2>&1 | tee "$WORK/logs/bench.log" >&2 \
+    || fail "bench serving failed"
+  say "the distributed echo's executors answered, through the LB: $(for b in $(attached_backends); do echo -n "$b $(answered "$b" 200); "; done)"
 }
 
 # ---- cleanup ----------------------------------------------------------------------------------

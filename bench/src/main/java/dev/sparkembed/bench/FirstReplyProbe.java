@@ -38,33 +38,42 @@ public final class FirstReplyProbe {
   /** Returns milliseconds from the child's start to its first correct reply. */
   public long awaitFirstReply(ChildProcess child)
       throws ServiceStartException, InterruptedException {
-    long deadline = child.startNanos() + maxWait.toNanos();
+    return await(child, child.name(), child.startNanos());
+  }
+
+  /**
+   * Waits for a correct reply from a service started elsewhere (no child to watch, e.g. behind a
+   * load balancer); returns milliseconds from the call to that reply.
+   */
+  public long awaitReplyFromRunning(String name)
+      throws ServiceStartException, InterruptedException {
+    return await(null, name, System.nanoTime());
+  }
+
+  private long await(ChildProcess child, String name, long startNanos)
+      throws ServiceStartException, InterruptedException {
+    long deadline = startNanos + maxWait.toNanos();
     String last = "no reply yet";
     while (System.nanoTime() - deadline < 0) {
-      if (!child.isAlive()) {
+      if (child != null && !child.isAlive()) {
         throw BenchErrors.serviceDidNotStart(
-            child.name(),
+            name,
             "exited with code " + child.exitCode() + " before answering " + url,
             child.logTail(LOG_LINES));
       }
       try {
         HttpResponse<String> reply = client.send(post(), HttpResponse.BodyHandlers.ofString());
         if (reply.statusCode() == 200 && request.check().matches(reply.body())) {
-          return child.millisSinceStart();
+          return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         }
         last = "HTTP " + reply.statusCode() + " " + abbreviate(reply.body());
       } catch (IOException e) {
         last = e.toString();
       }
-      // Pace the polls on the child's exit, so a crash is noticed at once.
-      try {
-        child.awaitExitFuture().get(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-        // Still running: poll again.
-      }
+      pause(child);
     }
     throw BenchErrors.serviceDidNotStart(
-        child.name(),
+        name,
         "no correct reply from "
             + url
             + " within "
@@ -74,7 +83,20 @@ public final class FirstReplyProbe {
             + ", last: "
             + last
             + ")",
-        child.logTail(LOG_LINES));
+        child == null ? null : child.logTail(LOG_LINES));
+  }
+
+  /** Paces the polls; on a child's exit, so that a crash is noticed at once. */
+  private static void pause(ChildProcess child) throws InterruptedException {
+    if (child == null) {
+      Thread.sleep(POLL_INTERVAL.toMillis());
+      return;
+    }
+    try {
+      child.awaitExitFuture().get(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+      // Still running: poll again.
+    }
   }
 
   private HttpRequest post() {

@@ -80,7 +80,7 @@ public final class ServingBenchmark {
     try {
       startupMs = new FirstReplyProbe(url, PROBE, settings.startupTimeout()).awaitFirstReply(child);
       say("%s: first correct reply after %,d ms (pid %d)", service.name(), startupMs, child.pid());
-      failure = runPhases(service, url, child, phases);
+      failure = runPhases(service.name(), url, child, phases);
     } catch (ServiceStartException e) {
       failure = e.getMessage();
       say("%s", failure);
@@ -91,24 +91,47 @@ public final class ServingBenchmark {
     return new ServiceMeasurement(service.name(), service.config(), startupMs, phases, failure);
   }
 
-  /** Runs warm-up and phases; returns why it stopped early, or null. */
-  private String runPhases(
-      ServiceUnderTest service, URI url, ChildProcess child, List<LoadResult> phases)
+  /**
+   * Measures a service started elsewhere (for example the test bed's, through its load balancer):
+   * waits for its first correct reply, warms it up and runs the phases; never starts or stops it.
+   * Its startup time is the wait, not a JVM start.
+   */
+  public ServiceMeasurement measureRunning(String name, String config, URI url)
+      throws InterruptedException {
+    say("%s (%s): measuring the service running at %s", name, config, url);
+    Long waitedMs = null;
+    List<LoadResult> phases = new ArrayList<>();
+    String failure = null;
+    try {
+      waitedMs =
+          new FirstReplyProbe(url, PROBE, settings.startupTimeout()).awaitReplyFromRunning(name);
+      failure = runPhases(name, url, null, phases);
+    } catch (ServiceStartException e) {
+      failure = e.getMessage();
+      say("%s", failure);
+    }
+    return new ServiceMeasurement(name, config, waitedMs, phases, failure);
+  }
+
+  /**
+   * Runs warm-up and phases; returns why it stopped early, or null. {@code child}: null if none.
+   */
+  private String runPhases(String name, URI url, ChildProcess child, List<LoadResult> phases)
       throws InterruptedException {
     LoadGenerator generator = new LoadGenerator(url, settings.clientThreads());
     EchoWorkload workload = new EchoWorkload();
     if (!settings.warmup().isZero()) {
       say(
           "%s: warming up for %s with %d connections",
-          service.name(), BenchOptions.format(settings.warmup()), WARMUP_CONNECTIONS);
+          name, BenchOptions.format(settings.warmup()), WARMUP_CONNECTIONS);
       generator.run(
           new LoadPlan(
               WARMUP_CONNECTIONS, settings.warmup(), Duration.ZERO, settings.requestTimeout()),
           workload);
     }
     for (int connections : settings.connections()) {
-      if (!child.isAlive()) {
-        return service.name()
+      if (child != null && !child.isAlive()) {
+        return name
             + " exited (code "
             + child.exitCode()
             + ") before the "
@@ -124,7 +147,7 @@ public final class ServingBenchmark {
       phases.add(result);
       say(
           "%s: %3d conn: %,.1f req/s, p50 %.3f ms, p99 %.3f ms, errors %s",
-          service.name(),
+          name,
           connections,
           result.requestsPerSecond(),
           result.p50Ms(),

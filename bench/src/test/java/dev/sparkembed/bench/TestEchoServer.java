@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * {"length":n}, like the real echo job. Knobs make it misbehave on purpose, and it records what the
  * load generator did to it. Its {@link #main} runs it as a child JVM for the process-control tests.
  */
-final class TestEchoServer implements AutoCloseable {
+public final class TestEchoServer implements AutoCloseable {
   static {
     // Without it every reply waits for a delayed ACK (~40 ms).
     System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -40,7 +40,7 @@ final class TestEchoServer implements AutoCloseable {
   private final ExecutorService pool = Executors.newFixedThreadPool(8);
   final AtomicInteger inFlight = new AtomicInteger();
   final AtomicInteger maxInFlight = new AtomicInteger();
-  final AtomicLong handled = new AtomicLong();
+  public final AtomicLong handled = new AtomicLong();
   final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
 
   /** Every n-th reply claims a wrong length (0: never). */
@@ -62,7 +62,7 @@ final class TestEchoServer implements AutoCloseable {
     server.start();
   }
 
-  static TestEchoServer start() throws IOException {
+  public static TestEchoServer start() throws IOException {
     return new TestEchoServer(0);
   }
 
@@ -70,7 +70,7 @@ final class TestEchoServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  java.net.URI url() {
+  public java.net.URI url() {
     return java.net.URI.create("http://127.0.0.1:" + port() + "/echo");
   }
 

@@ -9,6 +9,7 @@ import dev.sparkembed.bench.SynapseMlPeer;
 import dev.sparkembed.serving.conf.ServingErrors;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,8 +112,34 @@ final class BenchServingCommand implements Callable<Integer> {
       description = "Load generator I/O threads (default: ${DEFAULT-VALUE}, like wrk -t1).")
   int clientThreads;
 
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      description =
+          "Measure the echo service already running there (e.g. distributed through a load"
+              + " balancer, as scripts/testbed.sh --bench starts it) instead of starting one;"
+              + " --mode and --trigger then only label it.")
+  URI url;
+
+  @Option(
+      names = "--baseline-url",
+      paramLabel = "URL",
+      description =
+          "With --url: also measure the echo service running there, in the same run, as the"
+              + " baseline of the ratios (instead of SynapseML).")
+  URI baselineUrl;
+
+  @Option(
+      names = "--baseline-mode",
+      defaultValue = "head",
+      description = "Label of --baseline-url's service (default: ${DEFAULT-VALUE}).")
+  String baselineMode;
+
   @Override
   public Integer call() throws Exception {
+    if (baselineUrl != null && url == null) {
+      throw parameterError("Invalid option '--baseline-url': it needs --url");
+    }
     PrintStream stdout = System.out;
     boolean continuous = validTrigger();
     boolean distributed = validMode();
@@ -126,7 +153,9 @@ final class BenchServingCommand implements Callable<Integer> {
     String peerNote = null;
     SynapseMlPeer peer = null;
     Path harness = peerDir != null ? peerDir : defaultPeerDir();
-    if (wantsPeer(harness)) {
+    if (baselineUrl != null) {
+      peerNote = "Baseline: the echo service in " + baselineMode + " mode at " + baselineUrl + ".";
+    } else if (wantsPeer(harness)) {
       try {
         peer = SynapseMlPeer.prepare(harness, peerBuildDir(), stdout, PEER_BUILD_TIMEOUT);
       } catch (IllegalStateException | IOException e) {
@@ -154,8 +183,23 @@ final class BenchServingCommand implements Callable<Integer> {
         logDir);
     ServingBenchmark bench = new ServingBenchmark(settings, logDir, stdout);
     String loadBefore = loadAverage();
-    ServiceMeasurement ours = bench.measure(new EchoServiceUnderTest(mode, trigger));
-    ServiceMeasurement theirs = peer == null ? null : bench.measure(peer.service(peerConfig));
+    ServiceMeasurement ours;
+    ServiceMeasurement theirs;
+    if (url != null) {
+      // The baseline first: with both services running, the distributed one is measured last.
+      theirs =
+          baselineUrl == null
+              ? null
+              : bench.measureRunning(
+                  "spark-embed " + baselineMode, "running at " + baselineUrl, baselineUrl);
+      ours = bench.measureRunning("spark-embed " + mode, "running at " + url, url);
+    } else {
+      ours = bench.measure(new EchoServiceUnderTest(mode, trigger));
+      theirs = null;
+    }
+    if (peer != null) {
+      theirs = bench.measure(peer.service(peerConfig));
+    }
     String loadAfter = loadAverage();
 
     String title =
@@ -163,7 +207,10 @@ final class BenchServingCommand implements Callable<Integer> {
             + mode
             + ", "
             + trigger
-            + (theirs == null ? "" : " vs SynapseML " + peerConfig.label());
+            + (url == null ? "" : " at " + url)
+            + (baselineUrl != null
+                ? " vs " + baselineMode + " at " + baselineUrl
+                : theirs == null ? "" : " vs SynapseML " + peerConfig.label());
     BenchReport report = ServingReport.build(title, settings.connections(), ours, theirs);
     if (peerNote != null) {
       report.note(peerNote);
@@ -176,7 +223,9 @@ final class BenchServingCommand implements Callable<Integer> {
         .fact("duration", duration)
         .fact("requestTimeout", requestTimeout)
         .fact("clientThreads", clientThreads)
-        .fact("synapseml", theirs == null ? null : peerConfig.label())
+        .fact("synapseml", peer == null ? null : peerConfig.label())
+        .fact("url", url == null ? null : url.toString())
+        .fact("baselineUrl", baselineUrl == null ? null : baselineUrl.toString())
         .fact("loadAverageBefore", loadBefore)
         .fact("loadAverageAfter", loadAfter)
         .fact("logs", logDir.toAbsolutePath().toString());

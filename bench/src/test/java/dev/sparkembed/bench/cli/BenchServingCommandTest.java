@@ -2,6 +2,9 @@ package dev.sparkembed.bench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkembed.bench.TestEchoServer;
 import dev.sparkembed.cli.SparkEmbed;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,6 +31,38 @@ class BenchServingCommandTest {
     all[0] = "serving";
     System.arraycopy(args, 0, all, 1, args.length);
     return new Run(cli.execute(all), err.toString());
+  }
+
+  @Test
+  void measuresRunningServicesAtTheirUrlsAgainstEachOther(@TempDir Path dir) throws Exception {
+    try (TestEchoServer distributed = TestEchoServer.start();
+        TestEchoServer head = TestEchoServer.start()) {
+      Path json = dir.resolve("report.json");
+      Run r =
+          run(
+              "--mode", "distributed",
+              "--url", distributed.url().toString(),
+              "--baseline-url", head.url().toString(),
+              "--connections", "1,4",
+              "--warmup", "0s",
+              "--duration", "300ms",
+              "--out", json.toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(distributed.handled.get()).isPositive();
+      assertThat(head.handled.get()).isPositive();
+      JsonNode report = new ObjectMapper().readTree(json.toFile());
+      assertThat(report.toString())
+          .contains("vs head at " + head.url())
+          .contains("\"spark-embed distributed\"")
+          .contains("\"spark-embed head\"");
+    }
+  }
+
+  @Test
+  void aBaselineUrlNeedsAUrl() {
+    Run r = run("--baseline-url", "http://127.0.0.1:1/echo");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("Invalid option '--baseline-url': it needs --url");
   }
 
   @Test
