@@ -291,11 +291,16 @@ class DistributedServingClusterTest {
         c.close();
       }
     }
-    // The executors' servers are gone with the query.
+    // The executors' servers are gone with the query (each closes its port after its short
+    // quiet period, on its own executor, so stop() may return before).
     for (ServerInfo s : servers) {
-      assertThat(
-              org.assertj.core.api.Assertions.catchThrowable(() -> new RawHttp(s.port()).close()))
-          .isInstanceOf(java.net.ConnectException.class);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  org.assertj.core.api.Assertions.catchThrowable(
+                          () -> new RawHttp(s.port()).close())
+                      instanceof java.net.ConnectException);
     }
   }
 
