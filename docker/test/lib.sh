@@ -5,15 +5,9 @@ NET=10.231.0
 NS_PREFIX="se$$"
 # shellcheck source=scripts/lib/netns.sh
 . "$ROOT/scripts/lib/netns.sh"
-STEP_STARTED=$SECONDS
-
-say() { echo "test-images.sh: $*" >&2; }
-fail() { say "FAILED: $*"; exit 1; }
-step() {
-  [ -z "${STEP_NAME:-}" ] || say "$STEP_NAME: $((SECONDS - STEP_STARTED)) s"
-  STEP_NAME="$1" STEP_STARTED=$SECONDS
-  echo; say "=== $1 (at $SECONDS s)"
-}
+SCRIPT_NAME=test-images.sh
+# shellcheck source=scripts/lib/steps.sh
+. "$ROOT/scripts/lib/steps.sh"
 
 # buildah on this run's own storage: nothing it builds outlives the run.
 bh() {
@@ -328,12 +322,8 @@ check_rapids() {
 cleanup() {
   local status=$?
   set +e
-  [ -n "${STEP_NAME:-}" ] && say "$STEP_NAME: $((SECONDS - STEP_STARTED)) s"
-  if [ "$status" != 0 ] && [ -d "${WORK:-}/logs" ]; then
-    for log in "$WORK"/logs/*.log; do
-      [ -f "$log" ] && { echo "---- $(basename "$log") (last 15 lines)" >&2; tail -15 "$log" >&2; }
-    done
-  fi
+  step_time
+  [ "$status" = 0 ] || [ ! -d "${WORK:-}/logs" ] || log_tails "$WORK/logs"
   netns_cleanup
   wait 2>/dev/null
   if [ -n "${WORK:-}" ] && [ -d "$WORK" ]; then

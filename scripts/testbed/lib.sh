@@ -2,14 +2,9 @@
 # NS_PREFIX, and WORK, SECRET and API_KEY before the first host starts).
 # shellcheck shell=bash
 
-STEP_STARTED=$SECONDS
-say() { echo "testbed.sh: $*" >&2; }
-fail() { say "FAILED: $*"; exit 1; }
-step() {
-  [ -z "${STEP_NAME:-}" ] || say "$STEP_NAME: $((SECONDS - STEP_STARTED)) s"
-  STEP_NAME="$1" STEP_STARTED=$SECONDS
-  echo >&2; say "=== $1 (at $SECONDS s)"
-}
+SCRIPT_NAME=testbed.sh
+# shellcheck source=scripts/lib/steps.sh
+. "$ROOT/scripts/lib/steps.sh"
 
 install_tools() {
   local missing=()
@@ -412,11 +407,9 @@ run_bench() {
 cleanup() {
   local status=$?
   set +e
-  [ -n "${STEP_NAME:-}" ] && say "$STEP_NAME: $((SECONDS - STEP_STARTED)) s"
+  step_time
   if [ "$status" != 0 ] && [ -d "${WORK:-}/logs" ]; then
-    for log in "$WORK"/logs/*.log; do
-      [ -f "$log" ] && { echo "---- $(basename "$log") (last 15 lines)" >&2; tail -15 "$log" >&2; }
-    done
+    log_tails "$WORK/logs"
     if [ -n "${SPARK_EMBED_TESTBED_KEEP:-}" ]; then
       mkdir -p "$SPARK_EMBED_TESTBED_KEEP" && cp -r "$WORK/logs" "$SPARK_EMBED_TESTBED_KEEP/" \
         && say "logs kept in $SPARK_EMBED_TESTBED_KEEP/logs"

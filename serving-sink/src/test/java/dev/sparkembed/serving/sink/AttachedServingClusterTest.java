@@ -10,6 +10,7 @@ import dev.sparkembed.lb.LbServer;
 import dev.sparkembed.serving.HttpServing;
 import dev.sparkembed.serving.source.ServerInfo;
 import dev.sparkembed.serving.testing.EchoQueries;
+import dev.sparkembed.serving.testing.LocalClusters;
 import dev.sparkembed.serving.testing.RawHttp;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,17 +46,7 @@ class AttachedServingClusterTest {
   @BeforeAll
   static void startClusterAndBalancer() throws Exception {
     work = Files.createDirectories(Paths.get("attach-cluster-test").toAbsolutePath());
-    spark =
-        SparkSession.builder()
-            .master("local-cluster[2,1,1024]")
-            .appName("attached-serving-test")
-            .config("spark.ui.enabled", "false")
-            .config("spark.locality.wait", "1s")
-            .config("spark.sql.streaming.stopTimeout", "30s")
-            .getOrCreate();
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .until(() -> spark.sparkContext().getExecutorIds().size() == 2);
+    spark = LocalClusters.twoExecutors("attached-serving-test", Map.of());
     lb =
         LbServer.start(
             LbOptions.builder()

@@ -8,6 +8,7 @@ import dev.sparkembed.serving.HttpServing;
 import dev.sparkembed.serving.server.InternalClient;
 import dev.sparkembed.serving.source.ServerInfo;
 import dev.sparkembed.serving.testing.EchoQueries;
+import dev.sparkembed.serving.testing.LocalClusters;
 import dev.sparkembed.serving.testing.RawHttp;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -58,17 +59,8 @@ class DistributedServingClusterTest {
   static void startCluster() throws IOException {
     work = Files.createDirectories(Paths.get("cluster-test").toAbsolutePath());
     spark =
-        SparkSession.builder()
-            .master("local-cluster[2,1,1024]")
-            .appName("serving-cluster-test")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "3")
-            .config("spark.locality.wait", "1s")
-            .config("spark.sql.streaming.stopTimeout", "30s")
-            .getOrCreate();
-    await()
-        .atMost(Duration.ofMinutes(2))
-        .until(() -> spark.sparkContext().getExecutorIds().size() == 2);
+        LocalClusters.twoExecutors(
+            "serving-cluster-test", Map.of("spark.sql.shuffle.partitions", "3"));
   }
 
   @AfterAll
