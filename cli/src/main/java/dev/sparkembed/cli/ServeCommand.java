@@ -48,7 +48,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--host",
       defaultValue = ServiceConf.DEFAULT_HOST,
-      description = "Address to bind; 0.0.0.0 in containers (default: ${DEFAULT-VALUE}).")
+      description =
+          "Address to bind; 0.0.0.0 in containers (default: ${DEFAULT-VALUE}). Distributed: an"
+              + " executor on a machine without this address binds the one Spark uses there"
+              + " (the worker's SPARK_LOCAL_IP).")
   String host;
 
   @Option(
