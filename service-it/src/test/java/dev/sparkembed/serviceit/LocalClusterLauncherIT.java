@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +33,7 @@ class LocalClusterLauncherIT {
   @Test
   void localClusterFromTheLauncherStartsTwoExecutorServers() throws Exception {
     Path home = Path.of(System.getProperty("spark.embed.home", "..")).toAbsolutePath().normalize();
-    int port = freePort();
+    int port = ServiceProcess.freePort();
     Path log = home.resolve("service-it/target/service-it/local-cluster-echo.log");
     Files.createDirectories(log.getParent());
     ProcessBuilder pb =
@@ -103,11 +101,5 @@ class LocalClusterLauncherIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     return Http.JSON.readTree(r.body());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }
